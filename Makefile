@@ -1,0 +1,49 @@
+# hnap: two commands for a newcomer (`make run`, `make test`); see README.md.
+PYTHON ?= $(shell for p in python3.12 python3.11 python3; do command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(not ((3,11) <= sys.version_info[:2] <= (3,12)))' 2>/dev/null && { echo $$p; break; }; done)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+NODE_STAMP := node_modules/.installed-stamp
+CSS := static/build/hnap.css
+PYTEST_ARGS ?=
+
+.PHONY: bootstrap run test lint format bench migrate clean-var
+
+bootstrap: $(STAMP) $(CSS)
+
+$(STAMP): pyproject.toml
+	@test -n "$(PYTHON)" || { echo "hnap needs Python 3.11 or 3.12 (the embedded PostgreSQL supports these)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[embedded,dev]'
+	touch $(STAMP)
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+$(CSS): $(NODE_STAMP) frontend/hnap.scss frontend/copy-assets.js
+	npm run --silent build
+
+run: bootstrap  ## web, Celery worker and beat on the embedded PostgreSQL and Redis, with demo data
+	$(BIN)/python -m hnap.embedded run
+
+test: bootstrap  ## the whole suite against real PostgreSQL and Redis (browser tests when Chromium is installed)
+	$(BIN)/python -m hnap.embedded test -- $(PYTEST_ARGS)
+
+lint: bootstrap  ## ruff (lint and format check) and mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DATABASE_URL=postgres://localhost/hnap REDIS_URL=redis://localhost:6379/0 $(BIN)/mypy hnap candidates assessments moderation appeals
+
+format: bootstrap
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: bootstrap  ## benchmarks: medians and query counts
+	$(BIN)/python -m hnap.embedded test -- tests/benchmarks -m bench -p no:randomly -s -q
+
+clean-var:  ## stop the embedded services and delete their data
+	-$(BIN)/python -m hnap.embedded stop --profile run
+	-$(BIN)/python -m hnap.embedded stop --profile test
+	rm -rf var

@@ -1,0 +1,1 @@
+"""Enquiries (SLA-bound), appeals, referrals and review panels, monitoring."""

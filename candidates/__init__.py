@@ -1,0 +1,1 @@
+"""Applications, eligibility, Standard 11 evidence and verification, payment, adjustments."""

@@ -1,0 +1,27 @@
+"""Serializers of the Partnership layer's API."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from hnap.models import ClosureDay, Deadline
+
+
+class DeadlineSerializer(serializers.ModelSerializer):
+    rpa = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    responsible = serializers.StringRelatedField()
+
+    class Meta:
+        model = Deadline
+        fields = ["id", "rpa", "kind", "title", "responsible", "starts_on", "working_days", "due_at",
+                  "remind_at", "state", "met_at", "breached_at"]
+        read_only_fields = fields
+
+
+class ClosureDaySerializer(serializers.ModelSerializer):
+    rpa = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = ClosureDay
+        fields = ["id", "rpa", "day", "reason"]
+        read_only_fields = ["id", "rpa"]

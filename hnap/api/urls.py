@@ -1,0 +1,11 @@
+"""The REST API at /api/v1/: one router for every app's viewsets."""
+
+from rest_framework.routers import DefaultRouter
+
+from hnap.api.views import ClosureDayViewSet, DeadlineViewSet
+
+router = DefaultRouter()
+router.register("deadlines", DeadlineViewSet, basename="deadline")
+router.register("closure-days", ClosureDayViewSet, basename="closureday")
+
+urlpatterns = router.urls

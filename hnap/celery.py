@@ -1,0 +1,19 @@
+"""The Celery app of hnap and its beat schedule (the one place periodic work is declared)."""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hnap.settings.local")
+
+app = Celery("hnap")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    # Lets /healthz tell when beat last ran.
+    "beat-heartbeat": {"task": "hnap.tasks.beat_heartbeat", "schedule": 30.0},
+    # The deadline engine's sweep: reminders, escalations and breaches (hnap/deadlines.py).
+    "deadline-sweep": {"task": "hnap.tasks.deadline_sweep", "schedule": crontab(minute="*/5")},
+}

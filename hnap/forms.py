@@ -1,0 +1,113 @@
+"""Forms of the Partnership layer, and the GOV.UK styling every form of the product shares."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import forms as auth_forms
+
+_WIDGET_CLASSES = {
+    "text": "govuk-input",
+    "email": "govuk-input",
+    "password": "govuk-input",
+    "number": "govuk-input govuk-input--width-10",
+    "url": "govuk-input",
+    "date": "govuk-input govuk-input--width-10",
+    "datetime": "govuk-input",
+    "textarea": "govuk-textarea",
+    "select": "govuk-select",
+    "selectmultiple": "govuk-select",
+    "checkbox": "govuk-checkboxes__input",
+    "clearablefile": "govuk-file-upload",
+    "file": "govuk-file-upload",
+}
+
+
+class GovukFormMixin:
+    """Gives each widget its GOV.UK class and ties error messages to fields for screen readers.
+
+    Forms render through templates/govuk/form.html (set as the form renderer's default), which draws
+    the error summary and each field with its label, hint and error message.
+    """
+
+    template_name = "govuk/form.html"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():  # type: ignore[attr-defined]
+            widget = field.widget
+            widget_type = type(widget).__name__.lower().replace("input", "").replace("widget", "")
+            css = _WIDGET_CLASSES.get(widget_type, "govuk-input")
+            widget.attrs["class"] = f"{css} {widget.attrs.get('class', '')}".strip()
+            if isinstance(widget, forms.DateInput):
+                widget.input_type = "date"
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]
+        for name in self.errors:  # type: ignore[attr-defined]
+            if name in self.fields:  # type: ignore[attr-defined]
+                widget = self.fields[name].widget  # type: ignore[attr-defined]
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} govuk-input--error".strip()
+                widget.attrs["aria-describedby"] = f"id_{name}-error"
+
+
+class SignInForm(GovukFormMixin, auth_forms.AuthenticationForm):
+    """Email and password."""
+
+    username = auth_forms.UsernameField(
+        label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"})
+    )
+    error_messages = {
+        "invalid_login": "Enter a correct email address and password. Both are case-sensitive.",
+        "inactive": "This account is not active.",
+    }
+
+
+class TokenForm(GovukFormMixin, forms.Form):
+    """A six-digit code from an authenticator app."""
+
+    token = forms.CharField(
+        label="Code from your authenticator app",
+        max_length=8,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def clean_token(self) -> str:
+        token = self.cleaned_data["token"].replace(" ", "")
+        if not token.isdigit() or len(token) != 6:
+            raise forms.ValidationError("Enter the 6-digit code shown in your authenticator app.")
+        return token
+
+
+class PasswordResetForm(GovukFormMixin, auth_forms.PasswordResetForm):
+    """Asks for the email address to send a reset link to."""
+
+
+class SetPasswordForm(GovukFormMixin, auth_forms.SetPasswordForm):
+    """Chooses a new password from a reset link."""
+
+
+class ClosureDayForm(GovukFormMixin, forms.ModelForm):
+    """A day the RPA is closed."""
+
+    class Meta:
+        from hnap.models import ClosureDay
+
+        model = ClosureDay
+        fields = ["day", "reason"]
+        widgets = {"day": forms.DateInput()}
+        help_texts = {"day": "For example, 2027-01-04. Deadlines that cross it move on by a working day."}
+
+
+class DeadlineFilterForm(GovukFormMixin, forms.Form):
+    """Filters of the deadline dashboard."""
+
+    STATES = [("", "Open and breached"), ("open", "Open"), ("breached", "Breached"), ("met", "Met"),
+              ("cancelled", "Cancelled")]
+    WINDOWS = [("", "Any time"), ("today", "Due today"), ("at_risk", "At risk (due within 2 days)"),
+               ("overdue", "Overdue")]
+
+    state = forms.ChoiceField(choices=STATES, required=False)
+    window = forms.ChoiceField(choices=WINDOWS, required=False, label="Due")
+    q = forms.CharField(required=False, label="Title contains", max_length=100)

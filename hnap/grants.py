@@ -1,0 +1,83 @@
+"""Cross-RPA object grants (ASR-5, PEER-4, APP-7): made and revoked only here, held by django-guardian.
+
+A grant gives one user permissions on one object of another RPA, for a reason, until the work ends
+(revoked by the service that ends it) or its expiry time passes (ended by the periodic sweep).
+ObjectGrant keeps the why and until when; guardian keeps the permission that `hnap.access` reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.utils import timezone
+from guardian.shortcuts import assign_perm, remove_perm
+
+from hnap.models import ObjectGrant
+from hnap.roles import Action
+
+
+@transaction.atomic
+def grant_object_access(
+    *,
+    user: Any,
+    obj: models.Model,
+    actions: Iterable[Action] = (Action.VIEW,),
+    reason: str,
+    acting_user: Any = None,
+    expires_at: datetime | None = None,
+) -> ObjectGrant:
+    """Let `user` act on one object outside their RPA, recording why and until when."""
+    codenames = [f"{Action(a)}_{obj._meta.model_name}" for a in actions]
+    for codename in codenames:
+        assign_perm(f"{obj._meta.app_label}.{codename}", user, obj)
+    return ObjectGrant.objects.create(
+        user=user, content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk,
+        permissions=codenames, reason=reason, granted_by=acting_user, expires_at=expires_at,
+    )
+
+
+def _revoke(grants: list[ObjectGrant], now: datetime) -> int:
+    for grant in grants:
+        grant.revoked_at = now
+        grant.save(update_fields=["revoked_at"])
+        # Another live grant may still give the same permission on the same object: keep those.
+        still_granted: set[str] = set()
+        for permissions in ObjectGrant.objects.filter(
+            user_id=grant.user_id, content_type_id=grant.content_type_id, object_id=grant.object_id,
+            revoked_at__isnull=True,
+        ).values_list("permissions", flat=True):
+            still_granted.update(permissions)
+        obj = grant.content_type.get_object_for_this_type(pk=grant.object_id)
+        for codename in grant.permissions:
+            if codename not in still_granted:
+                remove_perm(f"{grant.content_type.app_label}.{codename}", grant.user, obj)
+    return len(grants)
+
+
+def _live(**filters: Any) -> list[ObjectGrant]:
+    return list(ObjectGrant.objects.filter(revoked_at__isnull=True, **filters).select_related("content_type", "user"))
+
+
+@transaction.atomic
+def grant_revoke(*, user: Any, obj: models.Model) -> int:
+    """End every live grant of `user` on `obj` (the work it was for has ended)."""
+    return _revoke(_live(user=user, content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk),
+                   timezone.now())
+
+
+@transaction.atomic
+def grants_revoke_for(*, obj: models.Model) -> int:
+    """End every live grant on `obj`, whoever holds it (e.g. an event's review closes)."""
+    return _revoke(_live(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk), timezone.now())
+
+
+@transaction.atomic
+def grants_expire(*, now: datetime | None = None) -> int:
+    """End the grants whose expiry time has passed."""
+    now = now or timezone.now()
+    return _revoke(_live(expires_at__lte=now), now)
+

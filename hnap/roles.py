@@ -1,0 +1,97 @@
+"""The roles people hold and what each role may do: the one place permissions are declared.
+
+A role is held through a Membership (hnap.models). Each grant below names a model, the actions
+allowed on it, and the scope the role reaches: its RPA's records, its PoP's records, its own
+records, or (Partnership level, for reference data only) every record. `hnap.access` reads this
+table and nothing else. Cross-RPA exceptions are object grants (hnap.grants), never roles.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    RPA_ADMIN = "rpa_admin", "RPA administrator"
+    SENIOR_ASSESSOR = "senior_assessor", "Senior assessor"
+    ASSESSOR = "assessor", "Assessor"
+    MODERATOR = "moderator", "Moderator"
+    POP_USER = "pop_user", "PoP user"
+    PARTNERSHIP_ADMIN = "partnership_admin", "Partnership administrator"
+    CANDIDATE = "candidate", "Candidate"
+
+    @classmethod
+    def rpa_roles(cls) -> list[str]:
+        """Roles held within one RPA."""
+        return [cls.RPA_ADMIN, cls.SENIOR_ASSESSOR, cls.ASSESSOR, cls.MODERATOR]
+
+
+# Two-factor sign-in is mandatory for these roles (they see many candidates' data or national settings).
+PRIVILEGED_ROLES = frozenset({Role.RPA_ADMIN, Role.SENIOR_ASSESSOR, Role.MODERATOR, Role.PARTNERSHIP_ADMIN})
+
+
+class Action(StrEnum):
+    VIEW = "view"
+    ADD = "add"
+    CHANGE = "change"
+    DELETE = "delete"
+
+
+class Scope(StrEnum):
+    RPA = "rpa"  # records whose `rpa` is the membership's RPA
+    POP = "pop"  # records whose model's `access_pop_path` leads to the membership's PoP
+    OWN = "own"  # records whose model's `access_owner_path` leads to the user
+    ALL = "all"  # every record (Partnership-level reference data only)
+
+
+@dataclass(frozen=True)
+class Grant:
+    """What a role may do to one model, and how far it reaches."""
+
+    scope: Scope
+    actions: frozenset[Action]
+
+
+def _grant(scope: Scope, *actions: Action) -> Grant:
+    return Grant(scope=scope, actions=frozenset(actions))
+
+
+VIEW = Action.VIEW
+ADD = Action.ADD
+CHANGE = Action.CHANGE
+DELETE = Action.DELETE
+
+# role -> model label -> grant. Anything not listed is refused (fail closed).
+ROLE_GRANTS: dict[str, dict[str, Grant]] = {
+    Role.RPA_ADMIN: {
+        "hnap.deadline": _grant(Scope.RPA, VIEW, CHANGE),
+        "hnap.closureday": _grant(Scope.RPA, VIEW, ADD, CHANGE, DELETE),
+    },
+    Role.SENIOR_ASSESSOR: {
+        "hnap.deadline": _grant(Scope.RPA, VIEW),
+        "hnap.closureday": _grant(Scope.RPA, VIEW),
+    },
+    Role.ASSESSOR: {
+        "hnap.deadline": _grant(Scope.OWN, VIEW),
+    },
+    Role.MODERATOR: {
+        "hnap.deadline": _grant(Scope.OWN, VIEW),
+    },
+    Role.POP_USER: {},
+    Role.PARTNERSHIP_ADMIN: {},
+    Role.CANDIDATE: {},
+}
+
+# Which pages a role's navigation offers (label, url name). Pages still check access themselves.
+NAVIGATION: dict[str, list[tuple[str, str]]] = {
+    Role.RPA_ADMIN: [("Deadlines", "deadline-dashboard"), ("Closure days", "closureday-list")],
+    Role.SENIOR_ASSESSOR: [("Deadlines", "deadline-dashboard")],
+    Role.ASSESSOR: [("My deadlines", "deadline-dashboard")],
+    Role.MODERATOR: [("My deadlines", "deadline-dashboard")],
+    Role.POP_USER: [],
+    Role.PARTNERSHIP_ADMIN: [],
+    Role.CANDIDATE: [],
+}

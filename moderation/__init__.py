@@ -1,0 +1,1 @@
+"""Monthly moderation events, the sampling engine, decisions, feedback, peer review."""
