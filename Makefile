@@ -41,7 +41,7 @@ format: bootstrap
 	$(BIN)/ruff format .
 
 bench: bootstrap  ## benchmarks: medians and query counts
-	$(BIN)/python -m hnap.embedded test -- tests/benchmarks -m bench -p no:randomly -s -q
+	$(BIN)/python -m hnap.embedded test -- tests -m bench -s -q
 
 clean-var:  ## stop the embedded services and delete their data
 	-$(BIN)/python -m hnap.embedded stop --profile run
