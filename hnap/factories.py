@@ -17,10 +17,16 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = models.User
         django_get_or_create = ["email"]
+        skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"person{n}@example.org")
     full_name = factory.Faker("name", locale="en_GB")
     password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+
+    @factory.post_generation
+    def save_password(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if create:
+            self.save(update_fields=["password"])
 
 
 class RPAFactory(factory.django.DjangoModelFactory):

@@ -32,6 +32,32 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
+@pytest.fixture(autouse=True)
+def reference_data(request: pytest.FixtureRequest) -> None:
+    """Reference data (RPAs, regions, standards) as the data migrations load it.
+
+    Transactional tests (live server, real workers) flush the database after each test, which also
+    removes what the data migrations loaded, so it is loaded again (idempotently) when missing.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    uses_db = marker is not None or {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    if not uses_db:
+        return
+    request.getfixturevalue("transactional_db" if _is_transactional(request, marker) else "db")
+    from django.apps import apps
+
+    from hnap.reference_data import load
+
+    if not RPA.objects.exists():
+        load(apps, None)
+
+
+def _is_transactional(request: pytest.FixtureRequest, marker: Any) -> bool:
+    if {"transactional_db", "live_server"} & set(request.fixturenames):
+        return True
+    return bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     # Playwright cannot download its own browsers here: drive Debian's Chromium.
