@@ -35,7 +35,7 @@ def memberships_of(user: User | AnonymousUser | None) -> list[Membership]:
         from hnap.models import Membership
 
         cached = list(Membership.objects.filter(user=user))
-        user._hnap_memberships = cached  # type: ignore[union-attr]
+        user._hnap_memberships = cached  # type: ignore[union-attr,attr-defined]
     return cached
 
 

@@ -31,14 +31,13 @@ def history_for(*, obj: models.Model) -> list[dict[str, Any]]:
     """The changes recorded for one record, newest first, with who, when, what and from where."""
     from django.contrib.auth import get_user_model
 
-    events = list(
-        pghistory.models.Events.objects.tracks(obj).select_related("pgh_context").order_by("-pgh_created_at")
-    )
-    user_ids = {e.pgh_context.metadata.get("user") for e in events if e.pgh_context_id}
-    users = {u.pk: u for u in get_user_model().objects.filter(pk__in=[i for i in user_ids if i])}
+    # `Events.pgh_context` is the context's metadata itself (JSON), not a relation to select.
+    events = list(pghistory.models.Events.objects.tracks(obj).order_by("-pgh_created_at", "-pgh_id"))
+    user_ids = {(e.pgh_context or {}).get("user") for e in events}
+    users: dict[Any, Any] = {u.pk: u for u in get_user_model().objects.filter(pk__in=[i for i in user_ids if i])}
     rows = []
     for event in events:
-        metadata = event.pgh_context.metadata if event.pgh_context_id else {}
+        metadata = event.pgh_context or {}
         rows.append(
             {
                 "when": event.pgh_created_at,

@@ -114,7 +114,7 @@ def _seed_deadlines(rpas: dict[str, RPA]) -> None:
     admin_4s = User.objects.get(email="admin.4s@hnap.test")
     admin_north = User.objects.get(email="admin.north@hnap.test")
     for rpa, owner, kind, title, start_days_ago, days in (
-        (rpas["strictly-education-4s"], admin_4s, "demo.acknowledge", "Acknowledge enquiry from Riverside Primary", 2, 3),
+        (rpas["strictly-education-4s"], admin_4s, "demo.acknowledge", "Acknowledge enquiry from Riverside", 2, 3),
         (rpas["strictly-education-4s"], admin_4s, "demo.respond", "Answer enquiry from Riverside Primary", 2, 10),
         (rpas["strictly-education-4s"], admin_4s, "demo.overdue", "Acknowledge enquiry from a parent", 6, 3),
         (rpas["hlta-north"], admin_north, "demo.acknowledge", "Acknowledge enquiry from Moorside Infants", 1, 3),

@@ -14,6 +14,7 @@ Data lives under ./var/<profile>/ (profile "run" for make run, "test" for make t
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import socket
@@ -80,7 +81,8 @@ class EmbeddedServices:
 
         self.pgdata.mkdir(parents=True, exist_ok=True)
         server = pgserver.get_server(self.pgdata, cleanup_mode=None)
-        exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")
+        # DATABASE_NAME is a constant of this module, not input.
+        exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")  # noqa: S608
         if "(1 row)" not in exists:
             server.psql(f"CREATE DATABASE {DATABASE_NAME};")
         return str(server.get_uri(database=DATABASE_NAME))
@@ -90,13 +92,11 @@ class EmbeddedServices:
         if not (self.pgdata / "postmaster.pid").exists():
             return
         _prepare_runtime_dir()
-        from pgserver._commands import pg_ctl
+        from pgserver._commands import pg_ctl  # type: ignore[attr-defined]
 
         user = "pgserver" if os.geteuid() == 0 else None
-        try:
+        with contextlib.suppress(subprocess.CalledProcessError):  # already stopped
             pg_ctl(["-w", "-m", "fast", "stop"], pgdata=self.pgdata, user=user)
-        except subprocess.CalledProcessError:
-            pass  # already stopped
 
     # Redis --------------------------------------------------------------------------------
     def _redis_port_file(self) -> Path:
@@ -241,7 +241,7 @@ def command_run(args: argparse.Namespace) -> int:
         }
         for name, command in commands.items():
             _log(f"starting {name}")
-            processes.append(subprocess.Popen(command, env=env, cwd=BASE_DIR))  # noqa: S603
+            processes.append(subprocess.Popen(command, env=env, cwd=BASE_DIR))
         if not _wait_for_web(f"http://{address}/healthz", processes):
             _log("the web server did not start; stopping")
             stop_all()

@@ -26,7 +26,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def save_password(self, create: bool, extracted: Any, **kwargs: Any) -> None:
         if create:
-            self.save(update_fields=["password"])
+            self.save(update_fields=["password"])  # type: ignore[attr-defined]
 
 
 class RPAFactory(factory.django.DjangoModelFactory):

@@ -35,7 +35,7 @@ class GovukFormMixin:
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():  # type: ignore[attr-defined]
+        for field in self.fields.values():  # type: ignore[attr-defined]
             widget = field.widget
             widget_type = type(widget).__name__.lower().replace("input", "").replace("widget", "")
             css = _WIDGET_CLASSES.get(widget_type, "govuk-input")

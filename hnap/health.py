@@ -37,7 +37,7 @@ def health_check() -> dict[str, Any]:
         client.ping()
         checks["redis"] = {"ok": True}
         raw = client.get(BEAT_KEY)
-        last_beat = raw.decode() if raw else None
+        last_beat = raw.decode() if isinstance(raw, bytes) else raw
     except redis.RedisError as error:
         checks["redis"] = {"ok": False, "error": type(error).__name__}
     if checks["redis"]["ok"]:

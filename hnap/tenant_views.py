@@ -15,7 +15,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.forms import ModelChoiceField, ModelMultipleChoiceField
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
 from hnap.access import acting_rpas, restrict, role_allows, tenant_rpa_ids
@@ -28,6 +28,9 @@ class TenantScopedMixin(LoginRequiredMixin):
 
     model: ClassVar[type[models.Model]]
     action: ClassVar[Action] = Action.VIEW
+    request: HttpRequest
+    kwargs: dict[str, Any]
+    object: Any
 
     def scoped(self, action: Action | None = None) -> Any:
         return restrict(self.model._default_manager.all(), self.request.user, action or self.action)
@@ -55,10 +58,9 @@ class TenantFormMixin(TenantScopedMixin):
     def get_form(self, form_class: Any = None) -> Any:
         form = super().get_form(form_class)  # type: ignore[misc]
         for field in form.fields.values():
-            if isinstance(field, ModelChoiceField | ModelMultipleChoiceField) and hasattr(
-                field.queryset, "restrict"
-            ):
-                field.queryset = field.queryset.restrict(self.request.user, Action.VIEW)
+            queryset = getattr(field, "queryset", None)
+            if isinstance(field, ModelChoiceField | ModelMultipleChoiceField) and hasattr(queryset, "restrict"):
+                field.queryset = queryset.restrict(self.request.user, Action.VIEW)  # type: ignore[union-attr]
         return form
 
     def form_valid(self, form: Any) -> HttpResponse:
@@ -79,7 +81,7 @@ class TenantListView(TenantScopedMixin, ListView):  # type: ignore[type-arg]
 
     paginate_by = 50
 
-    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated and not role_allows(request.user, self.model, Action.VIEW):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
@@ -108,7 +110,7 @@ class TenantCreateView(TenantFormMixin, CreateView):  # type: ignore[type-arg]
             raise PermissionDenied
         return chosen
 
-    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated and not role_allows(request.user, self.model, Action.ADD):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)

@@ -9,10 +9,10 @@ from django.contrib.auth import BACKEND_SESSION_KEY, get_user_model, login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.utils import timezone
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import FormView, ListView, TemplateView
 from django_otp import login as otp_login
@@ -91,7 +91,7 @@ class TwoFactorVerifyView(FormView):
     template_name = "registration/two_factor_verify.html"
     max_attempts = 5
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if PENDING_USER_KEY not in request.session:
             return redirect("login")
         return super().dispatch(request, *args, **kwargs)

@@ -8,8 +8,8 @@ from hnap.models import ClosureDay, Deadline
 
 
 class DeadlineSerializer(serializers.ModelSerializer):
-    rpa = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    responsible = serializers.StringRelatedField()
+    rpa = serializers.SlugRelatedField(slug_field="slug", read_only=True)  # type: ignore[var-annotated]
+    responsible = serializers.StringRelatedField()  # type: ignore[var-annotated]
 
     class Meta:
         model = Deadline
@@ -19,7 +19,7 @@ class DeadlineSerializer(serializers.ModelSerializer):
 
 
 class ClosureDaySerializer(serializers.ModelSerializer):
-    rpa = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    rpa = serializers.SlugRelatedField(slug_field="slug", read_only=True)  # type: ignore[var-annotated]
 
     class Meta:
         model = ClosureDay

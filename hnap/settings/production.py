@@ -1,6 +1,6 @@
 """Settings for production (docker-compose, real servers): everything from the environment, secure by default."""
 
-from .base import *  # noqa: F403
+from .base import *
 from .base import env
 
 DEBUG = False

@@ -1,6 +1,6 @@
 """Settings for the test suite (`make test`): real PostgreSQL and Redis, fast hashing, captured email."""
 
-from .base import *  # noqa: F403
+from .base import *
 
 DEBUG = False
 SECRET_KEY = "test-only-not-secret"
@@ -13,4 +13,4 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Separate Redis database so tests never touch a developer's cache or queue.
-CACHES["default"]["KEY_PREFIX"] = "test"  # noqa: F405
+CACHES["default"]["KEY_PREFIX"] = "test"

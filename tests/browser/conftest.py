@@ -24,7 +24,7 @@ def assert_accessible(page: Any) -> None:
 def sign_in_page(live_server: Any, page: Any) -> Callable[[User, str], Any]:
     """sign_in_page(user, password) signs in through the real form (with a code when asked)."""
 
-    def sign_in(user: User, password: str = "correct-horse-battery") -> Any:
+    def sign_in(user: User, password: str = "correct-horse-battery") -> Any:  # noqa: S107 - factory default
         page.goto(f"{live_server.url}/accounts/sign-in/")
         page.fill("#id_username", user.email)
         page.fill("#id_password", password)

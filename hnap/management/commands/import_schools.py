@@ -17,7 +17,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path = options["file"]
         try:
-            raw = open(path, "rb").read()  # noqa: SIM115, PTH123
+            raw = open(path, "rb").read()  # noqa: SIM115
         except OSError as error:
             raise CommandError(f"cannot read {path}: {error.strerror}") from error
         try:

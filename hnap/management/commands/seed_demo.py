@@ -19,7 +19,7 @@ class Command(BaseCommand):
             with audit_source("command", command="seed_demo"):
                 created = seed_demo()
             self.stdout.write("Demo data: " + ", ".join(f"{n} {k} created" for k, n in created.items()))
-        self.stdout.write("Demo logins (password for all: %s):" % demo_logins()[0][2])
+        self.stdout.write(f"Demo logins (password for all: {demo_logins()[0][2]}):")
         for role, email, _ in demo_logins():
             self.stdout.write(f"  {role:<58} {email}")
         self.stdout.write(
