@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import IO
 
 from django.db import transaction
 
 from hnap.models import RPA, Region, RegionCoverage, School
+
+# GIAS lists some establishments outside England's regions; no RPA serves them, so they are skipped.
+OUTSIDE_ENGLAND = frozenset({"Wales (pseudo)", "Not Applicable"})
 
 # Columns of the "Get Information about Schools" export that hnap reads.
 GIAS_COLUMNS = {
@@ -40,6 +42,7 @@ class SchoolImportReport:
     updated: int = 0
     unchanged: int = 0
     without_rpa: list[int] = field(default_factory=list)
+    skipped_outside_england: list[int] = field(default_factory=list)
 
 
 def _coverage_index() -> tuple[dict[str, int], dict[int, int]]:
@@ -69,10 +72,14 @@ def _age(value: str, line: int, column: str) -> int | None:
     return int(value)
 
 
-def _parse(rows: Iterable[dict[str, str]], regions: dict[str, Region]) -> list[dict[str, object]]:
+def _parse(
+    reader: csv.DictReader[str], regions: dict[str, Region], skipped: list[int]
+) -> list[dict[str, object]]:
     parsed: list[dict[str, object]] = []
     seen: set[int] = set()
-    for line, row in enumerate(rows, start=2):
+    for row in reader:
+        # The physical line the row ends on: blank lines are skipped and quoted fields may span lines.
+        line = reader.line_num
         urn_text = (row.get(GIAS_COLUMNS["urn"]) or "").strip()
         if not urn_text.isdigit():
             raise SchoolImportError(line, f"URN must be a number, not {urn_text!r}")
@@ -84,6 +91,9 @@ def _parse(rows: Iterable[dict[str, str]], regions: dict[str, Region]) -> list[d
         if not name:
             raise SchoolImportError(line, "EstablishmentName is empty")
         region_name = (row.get(GIAS_COLUMNS["region"]) or "").strip()
+        if region_name in OUTSIDE_ENGLAND:
+            skipped.append(urn)
+            continue
         if region_name not in regions:
             raise SchoolImportError(line, f"GOR (name) {region_name!r} is not a region of England")
         parsed.append(
@@ -108,10 +118,11 @@ def schools_import(*, stream: IO[str]) -> SchoolImportReport:
     if missing:
         raise SchoolImportError(1, f"missing column(s): {', '.join(missing)}")
     regions = {r.name: r for r in Region.objects.all()}
-    rows = _parse(reader, regions)
+    skipped: list[int] = []
+    rows = _parse(reader, regions, skipped)
     by_authority, by_region = _coverage_index()
     existing = {s.urn: s for s in School.objects.filter(urn__in=[r["urn"] for r in rows])}
-    report = SchoolImportReport()
+    report = SchoolImportReport(skipped_outside_england=skipped)
     to_create, to_update = [], []
     fields = ["name", "local_authority", "region", "phase", "statutory_low_age", "statutory_high_age", "rpa"]
     for row in rows:

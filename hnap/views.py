@@ -73,6 +73,14 @@ class SignInView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
 
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        # A session signed in without a code for someone who now has an authenticator (set up in another
+        # browser, say) is sent here by TwoFactorRequiredMiddleware: show the form so they can sign in with
+        # their code, rather than bounce them back to the page that sent them (a redirect loop).
+        if _needs_code(request):
+            self.redirect_authenticated_user = False
+        return super().dispatch(request, *args, **kwargs)
+
     def form_valid(self, form: forms.SignInForm) -> HttpResponse:
         user = form.get_user()
         if confirmed_device(user=user) is None:
@@ -82,6 +90,16 @@ class SignInView(auth_views.LoginView):
         self.request.session[BACKEND_SESSION_KEY + "_pending"] = user.backend
         self.request.session[PENDING_NEXT_KEY] = self.get_success_url()
         return HttpResponseRedirect(reverse("two-factor-verify"))
+
+
+def _needs_code(request: HttpRequest) -> bool:
+    """Signed in, not verified with a code this session, yet the user has a confirmed authenticator."""
+    user = request.user
+    return bool(
+        user.is_authenticated
+        and not user.is_verified()  # type: ignore[attr-defined, union-attr]
+        and confirmed_device(user=user) is not None
+    )
 
 
 class TwoFactorVerifyView(FormView):
@@ -128,6 +146,13 @@ class TwoFactorSetupView(LoginRequiredMixin, FormView):
     form_class = forms.TokenForm
     template_name = "registration/two_factor_setup.html"
     success_url = reverse_lazy("home")
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        # Replacing an existing authenticator needs a session verified with it; otherwise a session signed
+        # in without a code could swap in its own device and get round two-factor sign-in.
+        if _needs_code(request):
+            return redirect(f"{reverse('login')}?next={request.path}")
+        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

@@ -34,6 +34,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Schools: {report.created} created, {report.updated} updated, {report.unchanged} unchanged."
         )
+        if report.skipped_outside_england:
+            self.stdout.write(
+                f"{len(report.skipped_outside_england)} establishment(s) outside England's regions skipped."
+            )
         if report.without_rpa:
             self.stdout.write(
                 f"{len(report.without_rpa)} school(s) are in an area no RPA covers (URNs: "
