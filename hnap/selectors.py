@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import models
 from django.utils import timezone
 
-from hnap.models import DeadlineState
+from hnap.models import DeadlineState, NationalFee
 from hnap.workdays import end_of_day
 
 
@@ -45,3 +45,8 @@ def deadlines_filtered(*, deadlines: Any, state: str = "", window: str = "", q: 
     if q:
         deadlines = deadlines.filter(title__icontains=q)
     return deadlines.select_related("rpa", "responsible").order_by("due_at", "pk")
+
+
+def national_fee_on(*, day: date) -> NationalFee | None:
+    """The national assessment fee in force on a day (PAY-2, PART-1): one fee for every RPA."""
+    return NationalFee.objects.filter(effective_from__lte=day).order_by("-effective_from").first()
