@@ -11,9 +11,16 @@ app = Celery("hnap")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
+
+def _deadline_sweep_schedule() -> crontab | float:
+    """Every 5 minutes on the clock, or every HNAP_DEADLINE_SWEEP_SECONDS (tests and demos sweep faster)."""
+    seconds = os.environ.get("HNAP_DEADLINE_SWEEP_SECONDS", "").strip()
+    return float(seconds) if seconds else crontab(minute="*/5")
+
+
 app.conf.beat_schedule = {
     # Lets /healthz tell when beat last ran.
     "beat-heartbeat": {"task": "hnap.tasks.beat_heartbeat", "schedule": 30.0},
     # The deadline engine's sweep: reminders, escalations and breaches (hnap/deadlines.py).
-    "deadline-sweep": {"task": "hnap.tasks.deadline_sweep", "schedule": crontab(minute="*/5")},
+    "deadline-sweep": {"task": "hnap.tasks.deadline_sweep", "schedule": _deadline_sweep_schedule()},
 }

@@ -88,16 +88,22 @@ def seed_demo() -> dict[str, int]:
             TOTPDevice.objects.get_or_create(
                 user=user, name="Demo authenticator", defaults={"key": demo_totp_key(demo.email), "confirmed": True}
             )
-    for rpa_slug, lead_email in (("strictly-education-4s", "admin.4s@hnap.test"),
-                                 ("hlta-north", "admin.north@hnap.test")):
+    for rpa_slug, lead_email in (
+        ("strictly-education-4s", "admin.4s@hnap.test"),
+        ("hlta-north", "admin.north@hnap.test"),
+    ):
         RPA.objects.filter(slug=rpa_slug, lead__isnull=True).update(lead=User.objects.get(email=lead_email))
     for urn, name, authority, region, phase, low, high in DEMO_SCHOOLS:
         region_obj = Region.objects.get(name=region)
         _, made = School.objects.get_or_create(
             urn=urn,
             defaults={
-                "name": name, "local_authority": authority, "region": region_obj, "phase": phase,
-                "statutory_low_age": low, "statutory_high_age": high,
+                "name": name,
+                "local_authority": authority,
+                "region": region_obj,
+                "phase": phase,
+                "statutory_low_age": low,
+                "statutory_high_age": high,
                 "rpa": school_rpa_for(region=region_obj, local_authority=authority),
             },
         )
@@ -121,8 +127,12 @@ def _seed_deadlines(rpas: dict[str, RPA]) -> None:
     ):
         if not Deadline.objects.filter(rpa=rpa, kind=kind).exists():
             deadline_schedule(
-                rpa=rpa, kind=kind, title=title, responsible=owner,
-                starts_on=today - timedelta(days=start_days_ago), working_days=days,
+                rpa=rpa,
+                kind=kind,
+                title=title,
+                responsible=owner,
+                starts_on=today - timedelta(days=start_days_ago),
+                working_days=days,
             )
 
 

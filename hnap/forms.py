@@ -103,10 +103,19 @@ class ClosureDayForm(GovukFormMixin, forms.ModelForm):
 class DeadlineFilterForm(GovukFormMixin, forms.Form):
     """Filters of the deadline dashboard."""
 
-    STATES = [("", "Open and breached"), ("open", "Open"), ("breached", "Breached"), ("met", "Met"),
-              ("cancelled", "Cancelled")]
-    WINDOWS = [("", "Any time"), ("today", "Due today"), ("at_risk", "At risk (due within 2 days)"),
-               ("overdue", "Overdue")]
+    STATES = [
+        ("", "Open and breached"),
+        ("open", "Open"),
+        ("breached", "Breached"),
+        ("met", "Met"),
+        ("cancelled", "Cancelled"),
+    ]
+    WINDOWS = [
+        ("", "Any time"),
+        ("today", "Due today"),
+        ("at_risk", "At risk (due within 2 days)"),
+        ("overdue", "Overdue"),
+    ]
 
     state = forms.ChoiceField(choices=STATES, required=False)
     window = forms.ChoiceField(choices=WINDOWS, required=False, label="Due")

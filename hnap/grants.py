@@ -35,8 +35,13 @@ def grant_object_access(
     for codename in codenames:
         assign_perm(f"{obj._meta.app_label}.{codename}", user, obj)
     return ObjectGrant.objects.create(
-        user=user, content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk,
-        permissions=codenames, reason=reason, granted_by=acting_user, expires_at=expires_at,
+        user=user,
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=obj.pk,
+        permissions=codenames,
+        reason=reason,
+        granted_by=acting_user,
+        expires_at=expires_at,
     )
 
 
@@ -47,7 +52,9 @@ def _revoke(grants: list[ObjectGrant], now: datetime) -> int:
         # Another live grant may still give the same permission on the same object: keep those.
         still_granted: set[str] = set()
         for permissions in ObjectGrant.objects.filter(
-            user_id=grant.user_id, content_type_id=grant.content_type_id, object_id=grant.object_id,
+            user_id=grant.user_id,
+            content_type_id=grant.content_type_id,
+            object_id=grant.object_id,
             revoked_at__isnull=True,
         ).values_list("permissions", flat=True):
             still_granted.update(permissions)
@@ -65,8 +72,9 @@ def _live(**filters: Any) -> list[ObjectGrant]:
 @transaction.atomic
 def grant_revoke(*, user: Any, obj: models.Model) -> int:
     """End every live grant of `user` on `obj` (the work it was for has ended)."""
-    return _revoke(_live(user=user, content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk),
-                   timezone.now())
+    return _revoke(
+        _live(user=user, content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk), timezone.now()
+    )
 
 
 @transaction.atomic
@@ -80,4 +88,3 @@ def grants_expire(*, now: datetime | None = None) -> int:
     """End the grants whose expiry time has passed."""
     now = now or timezone.now()
     return _revoke(_live(expires_at__lte=now), now)
-

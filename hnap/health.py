@@ -54,8 +54,11 @@ def health_check() -> dict[str, Any]:
         checks["worker"] = {"ok": False, "error": "redis unavailable"}
     if last_beat:
         age = timezone.now() - datetime.fromisoformat(last_beat)
-        checks["beat"] = {"ok": age <= settings.HNAP_BEAT_STALE_AFTER, "last_run": last_beat,
-                          "age_seconds": int(age.total_seconds())}
+        checks["beat"] = {
+            "ok": age <= settings.HNAP_BEAT_STALE_AFTER,
+            "last_run": last_beat,
+            "age_seconds": int(age.total_seconds()),
+        }
     else:
         checks["beat"] = {"ok": False, "last_run": None}
     return {"ok": all(part["ok"] for part in checks.values()), "checks": checks, "time": timezone.now().isoformat()}

@@ -143,7 +143,11 @@ class School(models.Model):
     statutory_low_age = models.PositiveSmallIntegerField(null=True, blank=True)
     statutory_high_age = models.PositiveSmallIntegerField(null=True, blank=True)
     rpa = models.ForeignKey(
-        RPA, null=True, blank=True, on_delete=models.PROTECT, related_name="schools",
+        RPA,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="schools",
         help_text="Derived from the region coverage; blank when no RPA covers the school's area.",
     )
 
@@ -228,8 +232,9 @@ class StandardFramework(models.Model):
 
     class Meta:
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["is_default"], condition=Q(is_default=True),
-                                               name="one_default_framework")]
+        constraints = [
+            models.UniqueConstraint(fields=["is_default"], condition=Q(is_default=True), name="one_default_framework")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -315,8 +320,9 @@ class Deadline(TenantOwnedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="deadlines"
     )
     starts_on = models.DateField(help_text="The day the working-day count starts from.")
-    working_days = models.PositiveSmallIntegerField(null=True, blank=True,
-                                                    help_text="Blank when the due time was given directly.")
+    working_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Blank when the due time was given directly."
+    )
     due_at = models.DateTimeField()
     remind_at = models.DateTimeField()
     state = models.CharField(max_length=12, choices=DeadlineState.choices, default=DeadlineState.OPEN)
@@ -411,4 +417,3 @@ class ObjectGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} -> {self.content_type.model} {self.object_id}"
-

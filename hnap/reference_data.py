@@ -36,8 +36,15 @@ RPAS = [
 
 # Regions as GIAS names them ("GOR (name)").
 REGIONS = [
-    "London", "South East", "South West", "West Midlands", "East of England",
-    "North West", "North East", "Yorkshire and the Humber", "East Midlands",
+    "London",
+    "South East",
+    "South West",
+    "West Midlands",
+    "East of England",
+    "North West",
+    "North East",
+    "Yorkshire and the Humber",
+    "East Midlands",
 ]
 
 # (rpa slug, region, local authority or "" for the whole region), from the Code of Practice.

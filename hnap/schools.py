@@ -72,9 +72,7 @@ def _age(value: str, line: int, column: str) -> int | None:
     return int(value)
 
 
-def _parse(
-    reader: csv.DictReader[str], regions: dict[str, Region], skipped: list[int]
-) -> list[dict[str, object]]:
+def _parse(reader: csv.DictReader[str], regions: dict[str, Region], skipped: list[int]) -> list[dict[str, object]]:
     parsed: list[dict[str, object]] = []
     seen: set[int] = set()
     for row in reader:

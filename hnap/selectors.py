@@ -18,16 +18,18 @@ def deadline_counts(*, deadlines: Any, now: datetime | None = None) -> dict[str,
     today_end = end_of_day(timezone.localdate(now))
     return deadlines.aggregate(
         open=models.Count("pk", filter=models.Q(state=DeadlineState.OPEN)),
-        due_today=models.Count("pk", filter=models.Q(state=DeadlineState.OPEN, due_at__lte=today_end,
-                                                      due_at__gt=now)),
-        at_risk=models.Count("pk", filter=models.Q(state=DeadlineState.OPEN, due_at__gt=today_end,
-                                                    due_at__lte=today_end + timedelta(days=2))),
+        due_today=models.Count("pk", filter=models.Q(state=DeadlineState.OPEN, due_at__lte=today_end, due_at__gt=now)),
+        at_risk=models.Count(
+            "pk",
+            filter=models.Q(state=DeadlineState.OPEN, due_at__gt=today_end, due_at__lte=today_end + timedelta(days=2)),
+        ),
         breached=models.Count("pk", filter=models.Q(state=DeadlineState.BREACHED, met_at__isnull=True)),
     )
 
 
-def deadlines_filtered(*, deadlines: Any, state: str = "", window: str = "", q: str = "",
-                       now: datetime | None = None) -> Any:
+def deadlines_filtered(
+    *, deadlines: Any, state: str = "", window: str = "", q: str = "", now: datetime | None = None
+) -> Any:
     """Deadlines narrowed by the dashboard's filters, soonest first, with what the list shows joined in."""
     now = now or timezone.now()
     today_end = end_of_day(timezone.localdate(now))
@@ -38,8 +40,9 @@ def deadlines_filtered(*, deadlines: Any, state: str = "", window: str = "", q: 
     if window == "today":
         deadlines = deadlines.filter(state=DeadlineState.OPEN, due_at__gt=now, due_at__lte=today_end)
     elif window == "at_risk":
-        deadlines = deadlines.filter(state=DeadlineState.OPEN, due_at__gt=today_end,
-                                     due_at__lte=today_end + timedelta(days=2))
+        deadlines = deadlines.filter(
+            state=DeadlineState.OPEN, due_at__gt=today_end, due_at__lte=today_end + timedelta(days=2)
+        )
     elif window == "overdue":
         deadlines = deadlines.filter(due_at__lte=now, met_at__isnull=True)
     if q:

@@ -186,7 +186,6 @@ def error_page(status: int, template: str) -> Any:
     return view
 
 
-
 class DeadlineDashboardView(TenantListView):
     """The RPA's deadlines: due today, at risk and breached, filterable, with counts."""
 
@@ -196,8 +195,12 @@ class DeadlineDashboardView(TenantListView):
     def get_queryset(self) -> Any:
         self.filters = forms.DeadlineFilterForm(self.request.GET or None)
         values = self.filters.cleaned_data if self.filters.is_valid() else {}
-        return deadlines_filtered(deadlines=self.scoped(), state=values.get("state", ""),
-                                  window=values.get("window", ""), q=values.get("q", ""))
+        return deadlines_filtered(
+            deadlines=self.scoped(),
+            state=values.get("state", ""),
+            window=values.get("window", ""),
+            q=values.get("q", ""),
+        )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

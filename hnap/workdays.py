@@ -37,6 +37,9 @@ class WorkingCalendar:
 
     def add_working_days(self, start: date, days: int) -> date:
         """The date `days` working days after `start` (0 gives `start` itself, or the next working day)."""
+        if days < 0:
+            # Counting backwards is not a deadline; refusing beats looping for ever.
+            raise ValueError("days must not be negative.")
         current = start
         if days == 0:
             while not self.is_working_day(current):

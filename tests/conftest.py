@@ -16,8 +16,15 @@ from hnap.models import RPA, Membership, PreparationProvider, User
 from hnap.roles import PRIVILEGED_ROLES, Role
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -96,8 +103,12 @@ def make_member(db: None) -> Callable[..., User]:
         member = UserFactory(**user)
         if role in Role.rpa_roles() or role == Role.CANDIDATE:
             rpa = rpa or RPA.objects.get(slug="strictly-education-4s")
-        MembershipFactory(user=member, role=role, rpa=rpa if role != Role.POP_USER else None,
-                          pop=pop if role == Role.POP_USER else None)
+        MembershipFactory(
+            user=member,
+            role=role,
+            rpa=rpa if role != Role.POP_USER else None,
+            pop=pop if role == Role.POP_USER else None,
+        )
         return member
 
     return make

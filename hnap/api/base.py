@@ -19,8 +19,15 @@ from rest_framework.request import Request
 from hnap.access import acting_rpas, restrict, role_allows, tenant_rpa_ids
 from hnap.roles import Action
 
-_METHOD_ACTIONS = {"GET": Action.VIEW, "HEAD": Action.VIEW, "OPTIONS": Action.VIEW, "POST": Action.ADD,
-                   "PUT": Action.CHANGE, "PATCH": Action.CHANGE, "DELETE": Action.DELETE}
+_METHOD_ACTIONS = {
+    "GET": Action.VIEW,
+    "HEAD": Action.VIEW,
+    "OPTIONS": Action.VIEW,
+    "POST": Action.ADD,
+    "PUT": Action.CHANGE,
+    "PATCH": Action.CHANGE,
+    "DELETE": Action.DELETE,
+}
 
 
 class TenantViewSetMixin:
@@ -49,9 +56,10 @@ class TenantViewSetMixin:
                 raise PermissionDenied("Your role does not include this.")
             raise Http404
         action = _METHOD_ACTIONS.get(self.request.method or "GET", Action.VIEW)
-        if action is not Action.VIEW and not restrict(
-            self.model._default_manager.filter(pk=obj.pk), self.request.user, action
-        ).exists():
+        if (
+            action is not Action.VIEW
+            and not restrict(self.model._default_manager.filter(pk=obj.pk), self.request.user, action).exists()
+        ):
             raise PermissionDenied("Your role does not include this.")
         return obj
 

@@ -13,8 +13,20 @@ class DeadlineSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Deadline
-        fields = ["id", "rpa", "kind", "title", "responsible", "starts_on", "working_days", "due_at",
-                  "remind_at", "state", "met_at", "breached_at"]
+        fields = [
+            "id",
+            "rpa",
+            "kind",
+            "title",
+            "responsible",
+            "starts_on",
+            "working_days",
+            "due_at",
+            "remind_at",
+            "state",
+            "met_at",
+            "breached_at",
+        ]
         read_only_fields = fields
 
 

@@ -26,8 +26,13 @@ class DeadlineViewSet(TenantReadOnlyViewSet):
         return super().get_queryset().select_related("rpa", "responsible").order_by("due_at", "pk")
 
 
-class ClosureDayViewSet(TenantViewSetMixin, mixins.CreateModelMixin, mixins.ListModelMixin,
-                        mixins.RetrieveModelMixin, viewsets.GenericViewSet):  # type: ignore[type-arg]
+class ClosureDayViewSet(
+    TenantViewSetMixin,
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):  # type: ignore[type-arg]
     """The RPA's closure days; adding one moves open deadlines that cross it."""
 
     model = ClosureDay

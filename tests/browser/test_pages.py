@@ -16,8 +16,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_signed_out_pages_are_accessible(live_server: Any, page: Any) -> None:
-    for path in ["/accounts/sign-in/", "/accounts/password-reset/", "/accounts/password-reset/sent/",
-                 "/accounts/password-reset/x/y/", "/no-such-page/"]:
+    for path in [
+        "/accounts/sign-in/",
+        "/accounts/password-reset/",
+        "/accounts/password-reset/sent/",
+        "/accounts/password-reset/x/y/",
+        "/no-such-page/",
+    ]:
         page.goto(f"{live_server.url}{path}")
         assert_accessible(page)
 
@@ -31,8 +36,9 @@ def test_sign_in_errors_show_a_govuk_error_summary(live_server: Any, page: Any, 
     assert_accessible(page)
 
 
-def test_rpa_administrator_pages_are_accessible(live_server: Any, page: Any, sign_in_page: Any,
-                                                make_member: Any, rpa_a: Any) -> None:
+def test_rpa_administrator_pages_are_accessible(
+    live_server: Any, page: Any, sign_in_page: Any, make_member: Any, rpa_a: Any
+) -> None:
     admin = make_member(Role.RPA_ADMIN, rpa=rpa_a, email="admin@example.org")
     confirmed_totp_device(admin)
     deadline = DeadlineFactory(rpa=rpa_a, responsible=admin, title="Acknowledge the enquiry")
@@ -40,9 +46,17 @@ def test_rpa_administrator_pages_are_accessible(live_server: Any, page: Any, sig
     Notification.objects.create(user=admin, subject="Reminder: Acknowledge the enquiry", body="Due soon.")
     sign_in_page(admin)
     assert page.url == f"{live_server.url}/"
-    for path in ["/", "/deadlines/", f"/deadlines/{deadline.pk}/", "/deadlines/?window=overdue",
-                 "/closure-days/", "/closure-days/new/", f"/closure-days/{closure.pk}/", "/notifications/",
-                 "/accounts/two-factor/set-up/"]:
+    for path in [
+        "/",
+        "/deadlines/",
+        f"/deadlines/{deadline.pk}/",
+        "/deadlines/?window=overdue",
+        "/closure-days/",
+        "/closure-days/new/",
+        f"/closure-days/{closure.pk}/",
+        "/notifications/",
+        "/accounts/two-factor/set-up/",
+    ]:
         page.goto(f"{live_server.url}{path}")
         assert "Page not found" not in page.content(), path
         assert_accessible(page)
@@ -53,8 +67,9 @@ def test_rpa_administrator_pages_are_accessible(live_server: Any, page: Any, sig
     assert_accessible(page)
 
 
-def test_privileged_role_is_sent_to_set_up_two_factor(live_server: Any, page: Any, sign_in_page: Any,
-                                                       make_member: Any) -> None:
+def test_privileged_role_is_sent_to_set_up_two_factor(
+    live_server: Any, page: Any, sign_in_page: Any, make_member: Any
+) -> None:
     moderator = make_member(Role.MODERATOR, email="moderator@example.org")
     sign_in_page(moderator)
     page.goto(f"{live_server.url}/deadlines/")
@@ -92,9 +107,14 @@ def test_api_docs_work_offline(live_server: Any, page: Any, sign_in_page: Any, m
     assessor = make_member(Role.ASSESSOR, email="reader@example.org")
     sign_in_page(assessor)
     outside: list[str] = []
-    page.on("request", lambda request: outside.append(request.url)
+    page.on(
+        "request",
+        lambda request: (
+            outside.append(request.url)
             if not request.url.startswith(live_server.url) and not request.url.startswith(("data:", "blob:"))
-            else None)
+            else None
+        ),
+    )
     page.goto(f"{live_server.url}/api/docs/")
     page.wait_for_selector(".swagger-ui .opblock-tag", timeout=15000)
     assert "hnap API" in page.inner_text("h1")

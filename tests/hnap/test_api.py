@@ -50,8 +50,7 @@ def test_session_api_for_a_privileged_role_needs_a_verified_session(make_member:
 
 def test_bad_input_answers_400_with_field_errors(make_member: Any, client_for: Any, rpa_a: Any) -> None:
     admin = make_member(Role.RPA_ADMIN, rpa=rpa_a)
-    response = client_for(admin).post("/api/v1/closure-days/", {"day": "not-a-date"},
-                                      content_type="application/json")
+    response = client_for(admin).post("/api/v1/closure-days/", {"day": "not-a-date"}, content_type="application/json")
     assert response.status_code == 400
     assert set(response.json()) == {"day", "reason"}
 
@@ -61,7 +60,8 @@ def test_creating_a_closure_day_takes_the_rpa_from_the_membership(
 ) -> None:
     admin = make_member(Role.RPA_ADMIN, rpa=rpa_a)
     response = client_for(admin).post(
-        "/api/v1/closure-days/", {"day": "2027-02-15", "reason": "Training", "rpa": rpa_b.slug},
+        "/api/v1/closure-days/",
+        {"day": "2027-02-15", "reason": "Training", "rpa": rpa_b.slug},
         content_type="application/json",
     )
     assert response.status_code == 201, response.content

@@ -210,7 +210,7 @@ def test_region1_the_line_number_is_the_physical_line_despite_blank_lines_and_mu
     assert School.objects.count() == 0
 
 
-def test_establishments_outside_englands_regions_are_skipped_and_reported(tmp_path, db):  # noqa: ANN001
+def test_establishments_outside_englands_regions_are_skipped_and_reported(tmp_path, db):
     """The real GIAS export lists Welsh and non-applicable establishments: skipped, not a malformed file."""
     import io
 

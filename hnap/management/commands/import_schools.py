@@ -31,9 +31,7 @@ class Command(BaseCommand):
                 report = schools_import(stream=io.StringIO(text, newline=""))
         except SchoolImportError as error:
             raise CommandError(f"{path} refused, nothing imported: {error}") from error
-        self.stdout.write(
-            f"Schools: {report.created} created, {report.updated} updated, {report.unchanged} unchanged."
-        )
+        self.stdout.write(f"Schools: {report.created} created, {report.updated} updated, {report.unchanged} unchanged.")
         if report.skipped_outside_england:
             self.stdout.write(
                 f"{len(report.skipped_outside_england)} establishment(s) outside England's regions skipped."
