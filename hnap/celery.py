@@ -20,7 +20,7 @@ def _deadline_sweep_schedule() -> crontab | float:
 
 app.conf.beat_schedule = {
     # Lets /healthz tell when beat last ran.
-    "beat-heartbeat": {"task": "hnap.tasks.beat_heartbeat", "schedule": 30.0},
+    "beat-heartbeat": {"task": "hnap.tasks.beat_heartbeat", "schedule": 15.0},
     # The deadline engine's sweep: reminders, escalations and breaches (hnap/deadlines.py).
     "deadline-sweep": {"task": "hnap.tasks.deadline_sweep", "schedule": _deadline_sweep_schedule()},
 }

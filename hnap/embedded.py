@@ -172,15 +172,35 @@ class EmbeddedServices:
             time.sleep(0.05)
 
     # Both -------------------------------------------------------------------------------
+    def _postgres_running(self) -> bool:
+        pidfile = self.pgdata / "postmaster.pid"
+        if not pidfile.exists():
+            return False
+        try:
+            os.kill(int(pidfile.read_text().splitlines()[0]), 0)
+        except (ValueError, IndexError, ProcessLookupError):
+            return False
+        except PermissionError:
+            return True  # alive, owned by the pgserver user
+        return True
+
     def ensure_environment(self) -> list[str]:
-        """Set DATABASE_URL and REDIS_URL, starting embedded services for those not given; return what started."""
+        """Set DATABASE_URL and REDIS_URL, starting embedded services for those not given.
+
+        Returns the services this call started, so that only those are stopped afterwards: a
+        server that another `make run` or `make test` already runs is left to it.
+        """
         started = []
         if not os.environ.get("DATABASE_URL"):
+            was_running = self._postgres_running()
             os.environ["DATABASE_URL"] = self.start_postgres()
-            started.append("postgres")
+            if not was_running:
+                started.append("postgres")
         if not os.environ.get("REDIS_URL"):
+            was_running = self._redis_pid() is not None
             os.environ["REDIS_URL"] = self.start_redis()
-            started.append("redis")
+            if not was_running:
+                started.append("redis")
         return started
 
     def stop(self, which: list[str]) -> None:
@@ -214,6 +234,12 @@ def _wait_for_web(url: str, processes: list[subprocess.Popen[bytes]], timeout: f
 
 def command_run(args: argparse.Namespace) -> int:
     """Start everything for a developer: services, migrations, demo data, web, worker and beat."""
+    # Ctrl-C and SIGTERM stop everything, even when started from a shell that ignores SIGINT.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    if _port_in_use(args.port):
+        _log(f"port {args.port} is in use (another `make run`?); stop it or choose another with PORT=...")
+        return 1
     services = EmbeddedServices("run")
     started = services.ensure_environment()
     settings = os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hnap.settings.local")
@@ -225,9 +251,10 @@ def command_run(args: argparse.Namespace) -> int:
         for process in processes:
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + 15
         for process in processes:
             try:
-                process.wait(timeout=15)
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 process.kill()
         services.stop(started)
@@ -257,7 +284,6 @@ def command_run(args: argparse.Namespace) -> int:
         _log(f"hnap is serving at http://{address}/  (health: http://{address}/healthz)")
         _manage("seed_demo", "--print-logins", settings=settings)
         _log("press Ctrl-C to stop web, worker, beat and the embedded services")
-        signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
         while all(process.poll() is None for process in processes):
             time.sleep(0.5)
         _log("a process ended; stopping the others")
