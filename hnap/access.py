@@ -60,8 +60,13 @@ def role_allows(user: User | AnonymousUser | None, model: type[models.Model], ac
     return False
 
 
-def acting_rpas(user: User | AnonymousUser | None, model: type[models.Model], action: Action | str) -> list[Any]:
-    """The RPAs in which the user's roles grant `action` on `model` with RPA scope, by name."""
+def acting_rpa(
+    user: User | AnonymousUser | None, model: type[models.Model], action: Action | str, wanted: str | None = None
+) -> Any:
+    """The RPA a new record belongs to: one where the user's role grants `action` with RPA scope.
+
+    With several, `wanted` (an RPA slug from the URL) picks one of them; None when there is none.
+    """
     label = model._meta.label_lower
     ids = set()
     for membership in memberships_of(user):
@@ -70,7 +75,8 @@ def acting_rpas(user: User | AnonymousUser | None, model: type[models.Model], ac
             ids.add(membership.rpa_id)
     from hnap.models import RPA
 
-    return list(RPA.objects.filter(pk__in=ids).order_by("name"))
+    rpas = list(RPA.objects.filter(pk__in=ids).order_by("name"))
+    return next((r for r in rpas if r.slug == wanted), rpas[0] if rpas else None)
 
 
 def _object_grant_ids(user: User, model: type[models.Model], action: Action) -> Any:

@@ -18,7 +18,7 @@ from django.forms import ModelChoiceField, ModelMultipleChoiceField
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
-from hnap.access import acting_rpas, restrict, role_allows, tenant_rpa_ids
+from hnap.access import acting_rpa, restrict, role_allows, tenant_rpa_ids
 from hnap.audit import history_for
 from hnap.roles import Action
 
@@ -103,9 +103,7 @@ class TenantCreateView(TenantFormMixin, CreateView):  # type: ignore[type-arg]
 
     def acting_rpa(self) -> Any:
         """The RPA the user creates in: theirs; with several, the one named by ?rpa=<slug> among them."""
-        rpas = acting_rpas(self.request.user, self.model, Action.ADD)
-        wanted = self.request.GET.get("rpa")
-        chosen = next((r for r in rpas if r.slug == wanted), rpas[0] if rpas else None)
+        chosen = acting_rpa(self.request.user, self.model, Action.ADD, self.request.GET.get("rpa"))
         if chosen is None:
             raise PermissionDenied
         return chosen

@@ -16,7 +16,7 @@ from rest_framework import viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 
-from hnap.access import acting_rpas, restrict, role_allows, tenant_rpa_ids
+from hnap.access import acting_rpa, restrict, role_allows, tenant_rpa_ids
 from hnap.roles import Action
 
 _METHOD_ACTIONS = {
@@ -65,9 +65,7 @@ class TenantViewSetMixin:
 
     def acting_rpa(self) -> Any:
         """The RPA a new record belongs to: the user's (with several, `?rpa=<slug>` picks one of them)."""
-        rpas = acting_rpas(self.request.user, self.model, Action.ADD)
-        wanted = self.request.query_params.get("rpa")
-        chosen = next((r for r in rpas if r.slug == wanted), rpas[0] if rpas else None)
+        chosen = acting_rpa(self.request.user, self.model, Action.ADD, self.request.query_params.get("rpa"))
         if chosen is None:
             raise PermissionDenied("Your role does not include this.")
         return chosen
