@@ -69,10 +69,22 @@ ROLE_GRANTS: dict[str, dict[str, Grant]] = {
     Role.RPA_ADMIN: {
         "hnap.deadline": _grant(Scope.RPA, VIEW, CHANGE),
         "hnap.closureday": _grant(Scope.RPA, VIEW, ADD, CHANGE, DELETE),
+        "candidates.candidate": _grant(Scope.RPA, VIEW, CHANGE),
+        "candidates.preparationcourse": _grant(Scope.RPA, VIEW),
+        "candidates.employerdeclaration": _grant(Scope.RPA, VIEW, ADD),
+        "candidates.level2evidence": _grant(Scope.RPA, VIEW, ADD, CHANGE),
+        "candidates.disabilitydisclosure": _grant(Scope.RPA, VIEW, CHANGE),
+        "candidates.changereport": _grant(Scope.RPA, VIEW, CHANGE),
+        "candidates.regionalcharge": _grant(Scope.RPA, VIEW, ADD, CHANGE),
+        "candidates.invoice": _grant(Scope.RPA, VIEW, ADD, CHANGE),
+        "candidates.payment": _grant(Scope.RPA, VIEW, ADD),
     },
     Role.SENIOR_ASSESSOR: {
         "hnap.deadline": _grant(Scope.RPA, VIEW),
         "hnap.closureday": _grant(Scope.RPA, VIEW),
+        "candidates.candidate": _grant(Scope.RPA, VIEW),
+        "candidates.preparationcourse": _grant(Scope.RPA, VIEW),
+        "candidates.regionalcharge": _grant(Scope.RPA, VIEW),
     },
     Role.ASSESSOR: {
         "hnap.deadline": _grant(Scope.OWN, VIEW),
@@ -80,18 +92,40 @@ ROLE_GRANTS: dict[str, dict[str, Grant]] = {
     Role.MODERATOR: {
         "hnap.deadline": _grant(Scope.OWN, VIEW),
     },
-    Role.POP_USER: {},
+    # A PoP reaches the candidates it registered, whichever RPA they are with; never a disability
+    # disclosure once made (REG-8), and Level 2 copies only of its own candidates (S11-4).
+    Role.POP_USER: {
+        "hnap.deadline": _grant(Scope.OWN, VIEW),
+        "candidates.candidate": _grant(Scope.POP, VIEW, ADD, CHANGE),
+        "candidates.preparationcourse": _grant(Scope.POP, VIEW, ADD, CHANGE),
+        "candidates.employerdeclaration": _grant(Scope.POP, VIEW, ADD),
+        "candidates.level2evidence": _grant(Scope.POP, VIEW, ADD),
+        "candidates.changereport": _grant(Scope.POP, VIEW, ADD),
+        "candidates.invoice": _grant(Scope.POP, VIEW),
+    },
     Role.PARTNERSHIP_ADMIN: {},
-    Role.CANDIDATE: {},
+    # A candidate sees their own application, its state and what is missing, and their invoices.
+    Role.CANDIDATE: {
+        "candidates.candidate": _grant(Scope.OWN, VIEW),
+        "candidates.invoice": _grant(Scope.OWN, VIEW),
+    },
 }
 
 # Which pages a role's navigation offers (label, url name). Pages still check access themselves.
 NAVIGATION: dict[str, list[tuple[str, str]]] = {
-    Role.RPA_ADMIN: [("Deadlines", "deadline-dashboard"), ("Closure days", "closureday-list")],
-    Role.SENIOR_ASSESSOR: [("Deadlines", "deadline-dashboard")],
+    Role.RPA_ADMIN: [
+        ("Candidates", "candidate-list"),
+        ("Deadlines", "deadline-dashboard"),
+        ("Closure days", "closureday-list"),
+    ],
+    Role.SENIOR_ASSESSOR: [("Candidates", "candidate-list"), ("Deadlines", "deadline-dashboard")],
     Role.ASSESSOR: [("My deadlines", "deadline-dashboard")],
     Role.MODERATOR: [("My deadlines", "deadline-dashboard")],
-    Role.POP_USER: [],
-    Role.PARTNERSHIP_ADMIN: [],
-    Role.CANDIDATE: [],
+    Role.POP_USER: [
+        ("Candidates", "candidate-list"),
+        ("Courses", "course-list"),
+        ("My deadlines", "deadline-dashboard"),
+    ],
+    Role.PARTNERSHIP_ADMIN: [("Level 2 qualifications", "qualification-list")],
+    Role.CANDIDATE: [("My application", "candidate-list")],
 }

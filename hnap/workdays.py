@@ -52,6 +52,17 @@ class WorkingCalendar:
                 remaining -= 1
         return current
 
+    def working_days_before(self, end: date, days: int) -> date:
+        """The working day `days` working days before `end` (a due date set back from an event)."""
+        if days < 1:
+            raise ValueError("days must be at least 1.")
+        current, remaining = end, days
+        while remaining:
+            current -= timedelta(days=1)
+            if self.is_working_day(current):
+                remaining -= 1
+        return current
+
     def working_days_between(self, start: date, end: date) -> int:
         """Working days after `start` up to and including `end` (0 when end is not after start)."""
         count, current = 0, start

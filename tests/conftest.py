@@ -53,10 +53,14 @@ def reference_data(request: pytest.FixtureRequest) -> None:
     request.getfixturevalue("transactional_db" if _is_transactional(request, marker) else "db")
     from django.apps import apps
 
+    from candidates.models import Level2Qualification
+    from candidates.reference_data import load as load_qualifications
     from hnap.reference_data import load
 
     if not RPA.objects.exists():
         load(apps, None)
+    if not Level2Qualification.objects.exists():
+        load_qualifications(apps, None)
 
 
 def _is_transactional(request: pytest.FixtureRequest, marker: Any) -> bool:

@@ -31,9 +31,11 @@ from hnap.roles import ROLE_GRANTS, Action, Role, Scope
 from hnap.tenant_views import TenantDetailView
 from tests.support.routes import (
     EXEMPT_ROUTES,
+    ROUTE_PAYLOADS,
     TENANT_MODELS,
     Classified,
     Route,
+    Setting,
     classified_routes,
     classify,
     unused_exemptions,
@@ -145,13 +147,19 @@ def id_leaks(body: str, pk: int, detail_urls: list[str], *, json_id: bool) -> li
 class Matrix:
     """Runs every check of one role on one route, collecting failures rather than stopping at the first."""
 
-    def __init__(self, routes: list[Classified], records: Records, rpa_b: RPA) -> None:
+    def __init__(self, routes: list[Classified], records: Records, rpa_b: RPA, setting: Setting) -> None:
         self.routes = routes
         self.records = records
         self.rpa_b = rpa_b
+        self.setting = setting
         self.failures: list[str] = []
         self.pairs = 0
         self.requests = 0
+
+    def payload(self, route: Route, model: type) -> dict[str, Any]:
+        """A valid body for this route: its own override, or one for the model, written in RPA A / PoP A."""
+        maker = ROUTE_PAYLOADS.get(route.name or "")
+        return maker(self.setting) if maker else TENANT_MODELS[model].payload(self.setting)
 
     def fail(self, role: str, route: Route, method: str, url: str, what: str) -> None:
         self.failures.append(f"[{role}] {method.upper()} {url} ({route}): {what}")
@@ -187,7 +195,7 @@ class Matrix:
         before = model_to_dict(obj)
         url, missing_url = route.url(pk=obj.pk), route.url(pk=MISSING_PK)
         for method in ("get", *WRITE_METHODS):
-            payload = {**TENANT_MODELS[model].payload(), "rpa": obj.rpa_id}
+            payload = {**self.payload(route, model), "rpa": obj.rpa_id}
             response = send(client, route, method, url, payload)
             missing = send(client, route, method, missing_url, payload)
             self.requests += 2
@@ -219,7 +227,7 @@ class Matrix:
             expected = expected_on_own_record(role, model, action)
             if expected == 200 and action is not Action.VIEW:
                 continue  # an allowed write would change the record the other checks use
-            response = send(client, route, method, url, TENANT_MODELS[model].payload())
+            response = send(client, route, method, url, self.payload(route, model))
             self.requests += 1
             if response.status_code != expected:
                 self.fail(role, route, method, url, f"answered {response.status_code}, ROLE_GRANTS says {expected}")
@@ -255,7 +263,7 @@ class Matrix:
             else:
                 url = f"{route.url()}?rpa={self.rpa_b.slug}"
                 in_b = model._default_manager.filter(rpa=self.rpa_b).count()
-                payload = {**TENANT_MODELS[model].payload(), "rpa": self.rpa_b.pk, "rpa_id": self.rpa_b.pk}
+                payload = {**self.payload(route, model), "rpa": self.rpa_b.pk, "rpa_id": self.rpa_b.pk}
                 response = send(client, route, method, url, payload)
                 self.requests += 1
                 if not allowed and response.status_code != 403:
@@ -272,12 +280,17 @@ class Matrix:
 
 
 def test_every_route_keeps_other_rpas_records_out_for_every_role(
-    people: dict[str, User], records: Records, rpa_b: RPA, client_for: Callable[[User], Client]
+    people: dict[str, User],
+    records: Records,
+    rpa_a: RPA,
+    rpa_b: RPA,
+    pop_a: PreparationProvider,
+    client_for: Callable[[User], Client],
 ) -> None:
     routes = classified_routes()
     unregistered = [c.problem for c in routes if c.kind == "unregistered"]
     assert not unregistered, "\n".join(unregistered)
-    matrix = Matrix([c for c in routes if c.kind == "tenant"], records, rpa_b)
+    matrix = Matrix([c for c in routes if c.kind == "tenant"], records, rpa_b, Setting(rpa=rpa_a, pop=pop_a))
     exempt = [
         c.route
         for c in routes

@@ -139,6 +139,12 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env.str("HNAP_PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "var" / "private")))
+# Keys that encrypt uploaded evidence (hnap/files.py): "id:fernet-key" entries, the first one writes.
+HNAP_FILE_KEYS = env.list("HNAP_FILE_KEYS", default=[])
+# Days an employer-declaration link stays usable (REG-3).
+HNAP_DECLARATION_LINK_DAYS = env.int("HNAP_DECLARATION_LINK_DAYS", default=14)
+# The address people use to reach hnap, for links in emails (no trailing slash).
+HNAP_BASE_URL = env.str("HNAP_BASE_URL", default="http://127.0.0.1:8000")
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))

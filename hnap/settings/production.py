@@ -6,6 +6,8 @@ from .base import env
 DEBUG = False
 SECRET_KEY = env.str("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
+HNAP_FILE_KEYS = env.list("HNAP_FILE_KEYS")
+HNAP_BASE_URL = env.str("HNAP_BASE_URL")
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -30,6 +30,8 @@ def production_env(tmp_path: Path, **overrides: str | None) -> dict[str, str]:
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),  # 86 characters
         "DJANGO_ALLOWED_HOSTS": "hnap.example.org",
         "DJANGO_CSRF_TRUSTED_ORIGINS": "https://hnap.example.org",
+        "HNAP_FILE_KEYS": "k1:KDE8gXjj8tExzGwaNpdwdIzOGKb99BdEjPV2fvVVdMo=",
+        "HNAP_BASE_URL": "https://hnap.example.org",
         **UNREACHABLE,
         **overrides,
     }
@@ -100,7 +102,7 @@ def test_a_missing_service_url_says_how_to_run_the_product(tmp_path: Path, missi
     assert "make run" in result.stderr
 
 
-@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"])
+@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "HNAP_FILE_KEYS", "HNAP_BASE_URL"])
 def test_production_has_no_default_secret_key_or_hosts(tmp_path: Path, missing: str) -> None:
     result = run(["-c", "import django; django.setup()"], production_env(tmp_path, **{missing: None}))
     assert result.returncode != 0

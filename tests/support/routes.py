@@ -23,8 +23,10 @@ from django.utils import timezone
 
 from hnap.api.base import TenantViewSetMixin
 from hnap.factories import ClosureDayFactory, DeadlineFactory
-from hnap.models import RPA, ClosureDay, Deadline
+from hnap.models import ClosureDay, Deadline
 from hnap.tenant_views import TenantScopedMixin
+from tests.support.candidate_routes import CANDIDATE_MODELS, CANDIDATE_ROUTE_PAYLOADS
+from tests.support.matrix_types import Setting, TenantModel
 
 HOW_TO_REGISTER = (
     "Register it in tests/support/routes.py: make its view a tenant view (subclass "
@@ -32,16 +34,6 @@ HOW_TO_REGISTER = (
     "model to TENANT_MODELS, or, if it shows no tenant's records, add its URL name to EXEMPT_ROUTES with "
     "a one-line reason."
 )
-
-
-@dataclass(frozen=True)
-class TenantModel:
-    """How the matrix builds one record of a tenant-owned model in an RPA, and a body that writes one."""
-
-    # make(rpa, marker) -> a saved record of `rpa` whose visible text (title, reason...) contains `marker`.
-    make: Callable[[RPA, str], models.Model]
-    # payload() -> a valid, fresh body for a create or update form/API call.
-    payload: Callable[[], dict[str, Any]]
 
 
 _fresh_days = itertools.count(400)
@@ -54,7 +46,7 @@ def _fresh_day() -> str:
 TENANT_MODELS: dict[type[models.Model], TenantModel] = {
     Deadline: TenantModel(
         make=lambda rpa, marker: DeadlineFactory(rpa=rpa, title=marker),
-        payload=lambda: {
+        payload=lambda setting: {
             "kind": "test.deadline",
             "title": "Written by the matrix",
             "starts_on": timezone.localdate().isoformat(),
@@ -64,9 +56,13 @@ TENANT_MODELS: dict[type[models.Model], TenantModel] = {
     ),
     ClosureDay: TenantModel(
         make=lambda rpa, marker: ClosureDayFactory(rpa=rpa, reason=marker),
-        payload=lambda: {"day": _fresh_day(), "reason": "Written by the matrix"},
+        payload=lambda setting: {"day": _fresh_day(), "reason": "Written by the matrix"},
     ),
+    **CANDIDATE_MODELS,
 }
+
+# URL name -> a body for that route when the model's payload does not fit it (an import takes a file).
+ROUTE_PAYLOADS: dict[str, Callable[[Setting], dict[str, Any]]] = {**CANDIDATE_ROUTE_PAYLOADS}
 
 # URL name (or "namespace:" for a whole namespace) -> why it is not a tenant route.
 EXEMPT_ROUTES: dict[str, str] = {
