@@ -38,6 +38,7 @@ urlpatterns = [
     path("accounts/", include(account_patterns)),
     path("notifications/", views.NotificationListView.as_view(), name="notification-list"),
     path("", include("hnap.tenant_urls")),
+    path("", include("candidates.urls")),
     path("api/v1/", include("hnap.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

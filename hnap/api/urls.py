@@ -2,10 +2,12 @@
 
 from rest_framework.routers import DefaultRouter
 
+from candidates.api.urls import register as register_candidates
 from hnap.api.views import ClosureDayViewSet, DeadlineViewSet
 
 router = DefaultRouter()
 router.register("deadlines", DeadlineViewSet, basename="deadline")
 router.register("closure-days", ClosureDayViewSet, basename="closureday")
+register_candidates(router)
 
 urlpatterns = router.urls

@@ -141,3 +141,6 @@ CANDIDATE_ROUTE_PAYLOADS = {
     "candidate-import": import_payload,
     "api-candidate-import": api_import_payload,
 }
+
+# URL name -> why the route shows no tenant's records (merged into EXEMPT_ROUTES).
+CANDIDATE_EXEMPT_ROUTES: dict[str, str] = {}

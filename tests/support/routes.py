@@ -25,7 +25,7 @@ from hnap.api.base import TenantViewSetMixin
 from hnap.factories import ClosureDayFactory, DeadlineFactory
 from hnap.models import ClosureDay, Deadline
 from hnap.tenant_views import TenantScopedMixin
-from tests.support.candidate_routes import CANDIDATE_MODELS, CANDIDATE_ROUTE_PAYLOADS
+from tests.support.candidate_routes import CANDIDATE_EXEMPT_ROUTES, CANDIDATE_MODELS, CANDIDATE_ROUTE_PAYLOADS
 from tests.support.matrix_types import Setting, TenantModel
 
 HOW_TO_REGISTER = (
@@ -82,6 +82,7 @@ EXEMPT_ROUTES: dict[str, str] = {
     "api-docs": "ReDoc page rendering the schema; no records",
     "admin:": "technical admin for is_staff superusers only (reference data); no role reaches it",
     "static": "static files (served only in development); no records",
+    **CANDIDATE_EXEMPT_ROUTES,
 }
 
 

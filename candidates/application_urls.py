@@ -1,0 +1,3 @@
+"""URLs of the application side (PoP pages, public employer declaration, courses, Level 2 list)."""
+
+urlpatterns: list = []

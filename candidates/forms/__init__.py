@@ -1,0 +1,1 @@
+"""Forms of the candidates app, split as the views are: `applications` and `review`."""
