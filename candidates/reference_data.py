@@ -8,6 +8,7 @@ recorded decision.
 from __future__ import annotations
 
 import csv
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -17,15 +18,23 @@ CSV_PATH = Path(__file__).resolve().parent / "data" / "level2-qualifications.csv
 def qualification_rows() -> list[dict[str, Any]]:
     """The CSV's rows as model fields."""
     with CSV_PATH.open(newline="", encoding="utf-8") as handle:
-        return [
-            {
-                "subject": row["subject"].strip(),
-                "name": row["qualification"].strip(),
-                "minimum": row["minimum"].strip(),
-                "needs_rpa_decision": "rpa decides" in row["minimum"].lower(),
-            }
-            for row in csv.DictReader(handle)
-        ]
+        rows = list(csv.DictReader(handle))
+    names = Counter((row["subject"].strip(), row["qualification"].strip()) for row in rows)
+    return [
+        {
+            "subject": row["subject"].strip(),
+            # A qualification listed at two levels (Key Skills at level 2 and 3) is two entries, named by level.
+            "name": row["qualification"].strip()
+            + (
+                f" ({row['minimum'].strip()})"
+                if names[(row["subject"].strip(), row["qualification"].strip())] > 1
+                else ""
+            ),
+            "minimum": row["minimum"].strip(),
+            "needs_rpa_decision": "rpa decides" in row["minimum"].lower(),
+        }
+        for row in rows
+    ]
 
 
 def load(apps: Any, schema_editor: Any) -> None:

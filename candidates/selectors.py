@@ -153,11 +153,14 @@ def candidate_status_compute(*, candidate: Candidate) -> str:
         return CandidateStatus.DRAFT
     if candidate.readiness == ReadinessDecision.DECLINED:
         return CandidateStatus.NOT_ELIGIBLE
+    evidence = level2_current(candidate=candidate)
+    # A rejected Level 2 copy blocks everything else (S11-3): it is what the PoP must act on first.
+    if any(e is not None and e.state == EvidenceState.REJECTED for e in evidence.values()):
+        return CandidateStatus.AWAITING_LEVEL2
     declaration = declaration_current(candidate=candidate)
     if declaration is None or not declaration.is_complete:
         return CandidateStatus.AWAITING_EMPLOYER
-    evidence = level2_current(candidate=candidate)
-    if any(e is None or e.state == EvidenceState.REJECTED for e in evidence.values()):
+    if any(e is None for e in evidence.values()):
         return CandidateStatus.AWAITING_LEVEL2
     if any(e is not None and e.state == EvidenceState.SUBMITTED for e in evidence.values()):
         return CandidateStatus.AWAITING_VERIFICATION
@@ -260,6 +263,7 @@ def candidates_filtered(
     status: str = "",
     pop: Any = None,
     school: Any = None,
+    school_text: str = "",
     course: Any = None,
     late: bool = False,
     unpaid: bool = False,
@@ -276,6 +280,11 @@ def candidates_filtered(
         rows = rows.filter(pop=pop)
     if school:
         rows = rows.filter(school=school)
+    if school_text.strip():
+        # Typed into a filter box: the school's URN, or part of its name.
+        text = school_text.strip()
+        by_text = Q(school__name__icontains=text)
+        rows = rows.filter(by_text | Q(school__urn=int(text)) if text.isdigit() else by_text)
     if course:
         rows = rows.filter(course=course)
     if late:
