@@ -85,7 +85,7 @@ class Level2EvidenceFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = models.Level2Evidence
-        exclude = ["text"]
+        # `text` is not excluded: `_create` needs it for the file's content (and pops it before the model).
 
     candidate = factory.SubFactory(CandidateFactory)
     rpa = factory.LazyAttribute(lambda o: o.candidate.rpa)

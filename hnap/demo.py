@@ -1,4 +1,4 @@
-"""Demo data for `make run`: users for every role across two RPAs and two PoPs, schools and deadlines.
+"""Demo data for `make run`: users for every role across two RPAs and two PoPs, schools, deadlines, candidates.
 
 Idempotent: running it again changes nothing that is already there. Later issues extend it.
 """
@@ -109,6 +109,9 @@ def seed_demo() -> dict[str, int]:
         )
         created["schools"] += made
     _seed_deadlines(rpas)
+    from candidates.demo import seed_candidates_demo
+
+    created["candidates"] = seed_candidates_demo()
     return created
 
 

@@ -115,6 +115,8 @@ ROLE_GRANTS: dict[str, dict[str, Grant]] = {
 NAVIGATION: dict[str, list[tuple[str, str]]] = {
     Role.RPA_ADMIN: [
         ("Candidates", "candidate-list"),
+        ("Reported changes", "changereport-list"),
+        ("Regional charges", "charge-list"),
         ("Deadlines", "deadline-dashboard"),
         ("Closure days", "closureday-list"),
     ],

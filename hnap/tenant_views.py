@@ -66,6 +66,10 @@ class TenantFormMixin(TenantScopedMixin):
     def form_valid(self, form: Any) -> HttpResponse:
         with transaction.atomic():
             response = self.save_form(form)
+            if form.errors:
+                # The service refused (save_form re-displayed the form): nothing it wrote may stay.
+                transaction.set_rollback(True)
+                return response
             if not self.scoped(self.action).filter(pk=self.object.pk).exists():
                 transaction.set_rollback(True)
                 raise PermissionDenied

@@ -108,7 +108,9 @@ def expected_on_own_record(role: str, model: type, action: Action) -> int:
 
 def route_action(route: Route, method: str) -> Action:
     if route.is_api:
-        return _METHOD_ACTIONS[method.upper()]
+        # An extra action may declare what its write does to the record (hnap.api.base `tenant_action`).
+        declared = route.callback.initkwargs.get("tenant_action")
+        return Action(declared) if declared and method != "get" else _METHOD_ACTIONS[method.upper()]
     return Action(getattr(route.view, "action", Action.VIEW))
 
 

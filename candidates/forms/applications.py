@@ -3,7 +3,7 @@ imports, courses and the accepted Level 2 list. They parse input only; candidate
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -34,25 +34,41 @@ class GovukRadios(forms.RadioSelect):
         return f"{id_}_{index}" if id_ and index is not None else id_
 
 
-def radios(*, label: str, choices: Any, help_text: str = "", required: bool = True) -> forms.ChoiceField:
+def radios(*, label: str, choices: Any, required_message: str, help_text: str = "") -> forms.ChoiceField:
     """A required choice drawn as GOV.UK radios in a fieldset."""
     return forms.ChoiceField(
         label=label,
         choices=choices,
         help_text=help_text,
-        required=required,
         widget=GovukRadios,
-        template_name=RADIOS_TEMPLATE,
-        error_messages={"required": f"Select {label[0].lower()}{label[1:].rstrip('?')}."},
+        template_name=RADIOS_TEMPLATE,  # type: ignore[call-arg]
+        error_messages={"required": required_message},
     )
 
 
-class ServiceErrorsMixin:
-    """Shows a service's ValidationError on the form: a dict on its fields (renamed where the service's names
-    differ from the form's), anything else at the top of the error summary."""
+class FormErrorsMixin:
+    """Errors in plain words: a missing value is named after its field ("Enter the job title."), and a service's
+    ValidationError shows on the form, a dict on its fields (renamed where the service's names differ from the
+    form's), anything else at the top of the error summary."""
 
     # service field name -> form field name
     service_field_names: dict[str, str] = {}
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if field.error_messages.get("required") != forms.Field.default_error_messages["required"]:
+                continue
+            label = str(field.label or "a value")
+            label = label[0].lower() + label[1:]
+            the = "" if label.startswith(("your ", "their ", "the ", "a ")) else "the "
+            if isinstance(field, forms.FileField):
+                field.error_messages["required"] = "Select a file."
+            elif isinstance(field, forms.ChoiceField | forms.ModelChoiceField):
+                field.error_messages["required"] = f"Choose {the}{label}."
+            else:
+                field.error_messages["required"] = f"Enter {the}{label}."
 
     def add_service_error(self, error: ValidationError) -> None:
         if not hasattr(error, "error_dict"):
@@ -63,13 +79,22 @@ class ServiceErrorsMixin:
             self.add_error(name if name in self.fields else None, errors)  # type: ignore[attr-defined]
 
 
+class CourseChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """A select of courses that says when each starts and which RPA it registers with."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name}, from {obj.first_session:%d %b %Y} (registers with {obj.rpa.name})"
+
+
 # --- applications ----------------------------------------------------------------------------------
 
 
-class ApplicationForm(ServiceErrorsMixin, GovukFormMixin, forms.Form):
+class ApplicationForm(FormErrorsMixin, GovukFormMixin, forms.Form):
     """A candidate's application details, as the PoP enters them (the same names as the API's body)."""
 
     service_field_names = {"school": "school_urn"}
+    # Drawn in their own fieldset (REG-8); only a new application asks for them.
+    DISCLOSURE_FIELDS: tuple[str, ...] = ()
 
     first_name = forms.CharField(max_length=100, widget=forms.TextInput(attrs={"autocomplete": "off"}))
     last_name = forms.CharField(max_length=100, widget=forms.TextInput(attrs={"autocomplete": "off"}))
@@ -101,11 +126,15 @@ class ApplicationForm(ServiceErrorsMixin, GovukFormMixin, forms.Form):
         help_text="In years. HLTA status is for work with children and young people aged 3 to 19.",
     )
     age_range_to = forms.IntegerField(label="Oldest age of the children worked with", min_value=0, max_value=25)
-    funding_source = radios(label="Who funds the assessment?", choices=FundingSource.choices)
+    funding_source = radios(
+        label="Who funds the assessment?",
+        choices=FundingSource.choices,
+        required_message="Select who funds the assessment.",
+    )
     funder_name = forms.CharField(
         label="Name of the funding organisation (if not the school)", max_length=200, required=False
     )
-    course = forms.ModelChoiceField(
+    course = CourseChoiceField(
         label="Preparation course",
         queryset=PreparationCourse.objects.none(),
         empty_label="Choose a course",
@@ -127,19 +156,14 @@ class ApplicationForm(ServiceErrorsMixin, GovukFormMixin, forms.Form):
         **kwargs: Any,
     ) -> None:
         if instance is not None:
-            kwargs.setdefault(
-                "initial",
-                {
-                    **{name: getattr(instance, name) for name in self.declared_fields if hasattr(instance, name)},
-                    "school_urn": instance.school.urn,
-                    "course": instance.course_id,
-                },
-            )
+            kwargs["initial"] = {
+                **{name: getattr(instance, name) for name in self.declared_fields if hasattr(instance, name)},
+                "school_urn": instance.school.urn,
+                "course": instance.course_id,
+                **(kwargs.get("initial") or {}),
+            }
         super().__init__(*args, **kwargs)
         self.fields["course"].queryset = courses if courses is not None else PreparationCourse.objects.none()  # type: ignore[attr-defined]
-        self.fields["course"].label_from_instance = lambda c: (  # type: ignore[attr-defined]
-            f"{c.name}, from {c.first_session:%d %b %Y} (registers with {c.rpa.name})"
-        )
 
     def clean_school_urn(self) -> int:
         urn = self.cleaned_data["school_urn"]
@@ -175,15 +199,22 @@ class ApplicationCreateForm(ApplicationForm):
     DISCLOSURE_FIELDS = ("disability_disclosure", "adjustments_requested")
 
 
+class ConfirmForm(FormErrorsMixin, GovukFormMixin, forms.Form):
+    """No fields: the button confirms an action, and a refusal shows in the error summary."""
+
+
 # --- changes (REG-7) -------------------------------------------------------------------------------
 
 
-class ChangeReportForm(ServiceErrorsMixin, GovukFormMixin, forms.Form):
+class ChangeReportForm(FormErrorsMixin, GovukFormMixin, forms.Form):
     """A PoP's report of a mistake, a change or anomalous circumstances."""
 
-    kind = radios(label="What are you reporting?", choices=ChangeKind.choices)
+    kind = radios(
+        label="What are you reporting?", choices=ChangeKind.choices, required_message="Select what you are reporting."
+    )
     description = forms.CharField(
         label="Describe it",
+        error_messages={"required": "Describe the mistake, change or circumstances."},
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="Say what is wrong or has changed and what it should be. The RPA sees this and resolves it.",
     )
@@ -192,7 +223,7 @@ class ChangeReportForm(ServiceErrorsMixin, GovukFormMixin, forms.Form):
 # --- employer declaration (REG-3, REG-5) -------------------------------------------------------------
 
 
-class DeclarationRequestForm(ServiceErrorsMixin, GovukFormMixin, forms.Form):
+class DeclarationRequestForm(FormErrorsMixin, GovukFormMixin, forms.Form):
     """Who receives the single-use declaration link."""
 
     sent_to_name = forms.CharField(label="Headteacher or senior leader's full name", max_length=200)
@@ -203,7 +234,7 @@ class DeclarationRequestForm(ServiceErrorsMixin, GovukFormMixin, forms.Form):
     )
 
 
-class DeclarationForm(ServiceErrorsMixin, GovukFormMixin, forms.Form):
+class DeclarationForm(FormErrorsMixin, GovukFormMixin, forms.Form):
     """The headteacher's or senior leader's declaration of support."""
 
     declarer_name = forms.CharField(label="Your full name", max_length=200)
@@ -238,15 +269,20 @@ def qualification_choices() -> list[Any]:
     """The active accepted qualifications grouped by subject, for a select with one group per subject."""
     groups: dict[str, list[tuple[int, str]]] = {value: [] for value in Subject.values}
     for row in Level2Qualification.objects.filter(active=True):
-        suffix = " - the RPA decides" if row.needs_rpa_decision else ""
-        groups[row.subject].append((row.pk, f"{row.name} ({row.minimum}){suffix}"))
+        # A name listed at two levels already carries its level.
+        label = row.name if f"({row.minimum})" in row.name else f"{row.name} ({row.minimum})"
+        groups[row.subject].append((row.pk, label))
     return [("", "Choose a qualification")] + [(label, groups[value]) for value, label in Subject.choices]
 
 
-class EvidenceForm(ServiceErrorsMixin, GovukFormMixin, forms.Form):
+class EvidenceForm(FormErrorsMixin, GovukFormMixin, forms.Form):
     """A copy of a Level 2 certificate with the PoP's signed verification (S11-1, S11-5)."""
 
-    subject = radios(label="Which subject is this evidence for?", choices=Subject.choices)
+    subject = radios(
+        label="Which subject is this evidence for?",
+        choices=Subject.choices,
+        required_message="Select English or maths.",
+    )
     qualification = forms.TypedChoiceField(
         label="Qualification",
         coerce=int,
@@ -298,10 +334,10 @@ class EvidenceForm(ServiceErrorsMixin, GovukFormMixin, forms.Form):
 # --- bulk: a cohort from a CSV -----------------------------------------------------------------------
 
 
-class CohortImportForm(ServiceErrorsMixin, GovukFormMixin, forms.Form):
+class CohortImportForm(FormErrorsMixin, GovukFormMixin, forms.Form):
     """A cohort CSV for one of the PoP's courses."""
 
-    course = forms.ModelChoiceField(
+    course = CourseChoiceField(
         label="Preparation course", queryset=PreparationCourse.objects.none(), empty_label="Choose a course"
     )
     file = forms.FileField(
@@ -331,7 +367,7 @@ class CohortImportForm(ServiceErrorsMixin, GovukFormMixin, forms.Form):
 # --- courses -----------------------------------------------------------------------------------------
 
 
-class CourseForm(ServiceErrorsMixin, GovukFormMixin, forms.Form):
+class CourseForm(FormErrorsMixin, GovukFormMixin, forms.Form):
     """A preparation course's name and session dates."""
 
     name = forms.CharField(label="Course name", max_length=200)
@@ -353,7 +389,10 @@ class CourseForm(ServiceErrorsMixin, GovukFormMixin, forms.Form):
 
     def __init__(self, *args: Any, instance: PreparationCourse | None = None, **kwargs: Any) -> None:
         if instance is not None:
-            kwargs.setdefault("initial", {name: getattr(instance, name) for name in self.declared_fields})
+            kwargs["initial"] = {
+                **{name: getattr(instance, name) for name in self.declared_fields},
+                **(kwargs.get("initial") or {}),
+            }
         super().__init__(*args, **kwargs)
 
 
@@ -363,12 +402,17 @@ class CourseCreateForm(CourseForm):
     service_field_names = {"rpa": "registers_with"}
     field_order = ["name", "registers_with"]
 
-    registers_with = radios(label="Which RPA does the course register candidates with?", choices=())
+    registers_with = forms.ChoiceField(
+        label="RPA the course registers candidates with",
+        help_text="Candidates on the course must work at schools in this RPA's area.",
+        error_messages={"required": "Select the RPA the course registers candidates with."},
+    )
 
     def __init__(self, *args: Any, pop: PreparationProvider, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.rpas = {rpa.slug: rpa for rpa in pop.rpas.order_by("name")}
-        self.fields["registers_with"].choices = [(slug, rpa.name) for slug, rpa in self.rpas.items()]  # type: ignore[attr-defined]
+        choices = [("", "Choose an RPA")] + [(slug, rpa.name) for slug, rpa in self.rpas.items()]
+        cast(forms.ChoiceField, self.fields["registers_with"]).choices = choices
 
     def clean_registers_with(self) -> RPA:
         return self.rpas[self.cleaned_data["registers_with"]]
@@ -377,10 +421,10 @@ class CourseCreateForm(CourseForm):
 # --- the accepted Level 2 list (S11-5) ---------------------------------------------------------------
 
 
-class QualificationForm(ServiceErrorsMixin, GovukFormMixin, forms.Form):
+class QualificationForm(FormErrorsMixin, GovukFormMixin, forms.Form):
     """An accepted Level 2 qualification, as the Partnership maintains it."""
 
-    subject = radios(label="Subject", choices=Subject.choices)
+    subject = radios(label="Subject", choices=Subject.choices, required_message="Select the subject.")
     name = forms.CharField(label="Qualification", max_length=200)
     minimum = forms.CharField(
         label="Lowest grade or level accepted", max_length=120, help_text="For example, grade C or 4."
@@ -394,5 +438,8 @@ class QualificationForm(ServiceErrorsMixin, GovukFormMixin, forms.Form):
 
     def __init__(self, *args: Any, instance: Level2Qualification | None = None, **kwargs: Any) -> None:
         if instance is not None:
-            kwargs.setdefault("initial", {name: getattr(instance, name) for name in self.declared_fields})
+            kwargs["initial"] = {
+                **{name: getattr(instance, name) for name in self.declared_fields},
+                **(kwargs.get("initial") or {}),
+            }
         super().__init__(*args, **kwargs)

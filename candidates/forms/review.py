@@ -58,6 +58,16 @@ class CandidateFilterForm(GovukFormMixin, forms.Form):
         self.fields["course"].queryset = courses  # type: ignore[attr-defined]
 
 
+class ChangeReportFilterForm(GovukFormMixin, forms.Form):
+    """Filter of the change reports list."""
+
+    state = forms.ChoiceField(
+        label="Show",
+        choices=[("", "All, unresolved first"), ("unresolved", "Unresolved"), ("resolved", "Resolved")],
+        required=False,
+    )
+
+
 class ReadinessForm(GovukFormMixin, forms.Form):
     """REG-4: the RPA's judgement of readiness, with a note (required when not ready)."""
 
@@ -66,13 +76,13 @@ class ReadinessForm(GovukFormMixin, forms.Form):
         choices=[("yes", "Yes, ready"), ("no", "No, not ready")],
         coerce=_yes_no,
         widget=GovukRadios,
+        template_name=RADIOS_TEMPLATE,  # type: ignore[call-arg]
     )
     note = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Required when the candidate is not ready: the PoP is told why.",
     )
-    ready.template_name = RADIOS_TEMPLATE
 
 
 class ReasonForm(GovukFormMixin, forms.Form):
@@ -88,7 +98,12 @@ class RegisterForm(GovukFormMixin, forms.Form):
 class InvoiceForm(GovukFormMixin, forms.Form):
     """PAY-2: who pays and which regional charges; the national fee is added by the service, never typed."""
 
-    payer = forms.ChoiceField(label="Who pays?", choices=FundingSource.choices, widget=GovukRadios)
+    payer = forms.ChoiceField(
+        label="Who pays?",
+        choices=FundingSource.choices,
+        widget=GovukRadios,
+        template_name=RADIOS_TEMPLATE,  # type: ignore[call-arg]
+    )
     payer_name = forms.CharField(label="Name of the payer", max_length=200)
     regional_charges = forms.ModelMultipleChoiceField(
         queryset=RegionalCharge.objects.none(),
@@ -96,9 +111,8 @@ class InvoiceForm(GovukFormMixin, forms.Form):
         label="Regional charges",
         help_text="Each is a separate, named line on the invoice.",
         widget=GovukCheckboxes,
+        template_name=CHECKBOXES_TEMPLATE,  # type: ignore[call-arg]
     )
-    payer.template_name = RADIOS_TEMPLATE
-    regional_charges.template_name = CHECKBOXES_TEMPLATE
 
     def __init__(self, *args: Any, charges: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -113,6 +127,7 @@ class EvidenceDecisionForm(GovukFormMixin, forms.Form):
         choices=[("true", "Yes, accept it"), ("false", "No, reject it")],
         coerce=_yes_no,
         widget=GovukRadios,
+        template_name=RADIOS_TEMPLATE,  # type: ignore[call-arg]
     )
     note = forms.CharField(
         required=False,
@@ -120,7 +135,6 @@ class EvidenceDecisionForm(GovukFormMixin, forms.Form):
         help_text="Required to reject (say what is wrong or missing: the PoP and the candidate are told), and to "
         "accept a qualification that is not on the accepted list (say why it counts as Level 2).",
     )
-    accept.template_name = RADIOS_TEMPLATE
 
 
 class ResolutionForm(GovukFormMixin, forms.Form):
@@ -167,15 +181,20 @@ class PaymentForm(GovukFormMixin, _MoneyMixin):
     """PAY-1: money received against an invoice."""
 
     received_on = forms.DateField(label="Date received", widget=forms.DateInput, help_text="For example, 2027-01-04")
-    reference = forms.CharField(
-        required=False, max_length=100, label="Bank or card reference", help_text="Optional"
-    )
+    reference = forms.CharField(required=False, max_length=100, label="Bank or card reference", help_text="Optional")
 
 
 class RegionalChargeForm(GovukFormMixin, _MoneyMixin, forms.ModelForm):
     """PAY-2: a named regional charge, separate from the national assessment fee."""
 
     field_order = ["name", "amount", "description"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Shown in pounds; the hidden pence field is only for clients that post pence, so it starts empty.
+        pence = self.initial.pop("amount_pence", None)
+        if pence is not None:
+            self.initial.setdefault("amount", (Decimal(pence) / 100).quantize(Decimal("0.01")))
 
     class Meta:
         model = RegionalCharge

@@ -34,14 +34,24 @@ class TenantViewSetMixin:
     """Applies hnap.access to every queryset and object of the viewset."""
 
     model: ClassVar[type[models.Model]]
+    # What a write through an extra action does to the record, when its HTTP method would say otherwise: a
+    # POST action that changes a record (or adds a child to it) is `@action(..., tenant_action=Action.CHANGE)`.
+    tenant_action: Action | None = None
     request: Request
     kwargs: dict[str, Any]
+
+    def request_action(self) -> Action:
+        """The Action this request performs on the viewset's model."""
+        method = self.request.method or "GET"
+        if self.tenant_action is not None and method not in ("GET", "HEAD", "OPTIONS"):
+            return self.tenant_action
+        return _METHOD_ACTIONS.get(method, Action.VIEW)
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
         # Token authentication happens here, after the middleware: tag the audit context with the user.
         pghistory.context(user=request.user.pk, source="api")
-        action = _METHOD_ACTIONS.get(request.method or "GET", Action.VIEW)
+        action = self.request_action()
         if self.kwargs.get("pk") is None and not role_allows(request.user, self.model, action):
             raise PermissionDenied("Your role does not include this.")
 
@@ -55,7 +65,7 @@ class TenantViewSetMixin:
             if self.model._default_manager.filter(pk=pk, rpa_id__in=tenant_rpa_ids(self.request.user)).exists():
                 raise PermissionDenied("Your role does not include this.")
             raise Http404
-        action = _METHOD_ACTIONS.get(self.request.method or "GET", Action.VIEW)
+        action = self.request_action()
         if (
             action is not Action.VIEW
             and not restrict(self.model._default_manager.filter(pk=obj.pk), self.request.user, action).exists()
@@ -71,8 +81,9 @@ class TenantViewSetMixin:
         return chosen
 
     def ensure_in_scope(self, obj: models.Model, action: Action) -> None:
-        """After a write the record must still be within the writer's scope, or the write rolls back."""
-        if not restrict(self.model._default_manager.filter(pk=obj.pk), self.request.user, action).exists():
+        """After a write the record (or a child record it added) must be within the writer's scope, or the write
+        rolls back."""
+        if not restrict(type(obj)._default_manager.filter(pk=obj.pk), self.request.user, action).exists():
             transaction.set_rollback(True)
             raise PermissionDenied("The change would put the record outside your RPA.")
 

@@ -193,6 +193,14 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     # No request leaves the server: the online validator badge is off.
     "SWAGGER_UI_SETTINGS": {"validatorUrl": None, "deepLinking": False},
+    # Choice sets named after their one home, where field names alone would collide ("kind", "state").
+    "ENUM_NAME_OVERRIDES": {
+        "ChangeKindEnum": "candidates.models.ChangeKind",
+        "LineKindEnum": "candidates.models.LineKind",
+        "EvidenceStateEnum": "candidates.models.EvidenceState",
+        "DeadlineStateEnum": "hnap.models.DeadlineState",
+        "FundingSourceEnum": "candidates.models.FundingSource",
+    },
 }
 
 GUARDIAN_RAISE_403 = False

@@ -25,6 +25,8 @@ REQUIRED_ENV = {
     "POSTGRES_PASSWORD": "compose-config-check",
     "DJANGO_SECRET_KEY": "compose-config-check-" + "x" * 50,
     "DJANGO_ALLOWED_HOSTS": "hnap.example.org",
+    "HNAP_FILE_KEYS": "k1:KDE8gXjj8tExzGwaNpdwdIzOGKb99BdEjPV2fvVVdMo=",
+    "HNAP_BASE_URL": "https://hnap.example.org",
 }
 # Read by the settings but not for production: the test database name, file email and local DEBUG.
 NOT_FOR_PRODUCTION = {"HNAP_TEST_DATABASE_NAME", "EMAIL_FILE_PATH", "DJANGO_DEBUG"}

@@ -143,4 +143,15 @@ CANDIDATE_ROUTE_PAYLOADS = {
 }
 
 # URL name -> why the route shows no tenant's records (merged into EXEMPT_ROUTES).
-CANDIDATE_EXEMPT_ROUTES: dict[str, str] = {}
+CANDIDATE_EXEMPT_ROUTES: dict[str, str] = {
+    "declaration-public": "the employer's public page, reached by a signed single-use token; shows only that "
+    "declaration's candidate (tested in tests/candidates/test_application_pages.py)",
+    "candidate-import-template": "the signed-in PoP's CSV template: a header and an example row, no records",
+    "qualification-list": "the Partnership's accepted Level 2 list: national reference data, not a tenant's",
+    "qualification-create": "adds to the Partnership's Level 2 list (Partnership administrators only); no tenant data",
+    "qualification-update": "changes the Partnership's Level 2 list (Partnership administrators only); no tenant data",
+    "api-level2-qualification-list": "API read of the accepted Level 2 list (also its .json form): national "
+    "reference data, not a tenant's",
+    "api-level2-qualification-detail": "API read of one accepted Level 2 qualification (also .json): national "
+    "reference data",
+}
