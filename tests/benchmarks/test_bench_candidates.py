@@ -6,19 +6,17 @@ Half the candidates are RPA A's, spread over 20 courses of 5 PoPs, in every stat
 
 from __future__ import annotations
 
-import statistics
-import time
 from typing import Any
 
 import pgtrigger
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from candidates.factories import PreparationCourseFactory
 from candidates.models import Candidate, CandidateStatus
 from hnap.factories import PreparationProviderFactory, SchoolFactory
 from hnap.roles import Role
+from tests.support.bench import median_get
 
 pytestmark = [pytest.mark.bench, pytest.mark.django_db]
 
@@ -55,18 +53,6 @@ SELECT rpa_id, id, 45000, now()::date, '', now() FROM invoiced WHERE id %% 2 = 0
 """
 
 
-def _median_ms(client: Any, url: str) -> tuple[float, int]:
-    timings, queries = [], []
-    for _ in range(RUNS):
-        with CaptureQueriesContext(connection) as captured:
-            start = time.perf_counter()
-            response = client.get(url)
-            timings.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, url
-        queries.append(len(captured))
-    return statistics.median(timings), max(queries)
-
-
 def test_bench_candidate_lists_10k(make_member: Any, client_for: Any, rpa_a: Any, rpa_b: Any) -> None:
     """An RPA administrator's and a PoP user's candidate lists (page, filtered, sorted, API) over 10,000 rows."""
     pops = [PreparationProviderFactory(name=f"Bench PoP {n}") for n in range(5)]
@@ -96,5 +82,5 @@ def test_bench_candidate_lists_10k(make_member: Any, client_for: Any, rpa_a: Any
         ("candidate_api_list", admin_client, "/api/v1/candidates/"),
         ("candidate_api_list_pop", pop_client, "/api/v1/candidates/"),
     ):
-        median, queries = _median_ms(client, url)
+        median, queries = median_get(client, url, runs=RUNS)
         print(f"BENCH {name}_10k {median:.1f} ms queries={queries}")

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import statistics
-import time
 from typing import Any
 
 import pgtrigger
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from hnap.roles import Role
+from tests.support.bench import median_get
 
 pytestmark = [pytest.mark.bench, pytest.mark.django_db]
 
@@ -28,18 +26,6 @@ FROM generate_series(1, %s) AS i
 """
 
 
-def _median_ms(client: Any, url: str) -> tuple[float, int]:
-    timings, queries = [], []
-    for _ in range(RUNS):
-        with CaptureQueriesContext(connection) as captured:
-            start = time.perf_counter()
-            response = client.get(url)
-            timings.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200
-        queries.append(len(captured))
-    return statistics.median(timings), max(queries)
-
-
 def test_bench_restricted_deadline_lists_10k(make_member: Any, client_for: Any, rpa_a: Any, rpa_b: Any) -> None:
     """An RPA administrator's dashboard and API list with 10,000 deadlines in two RPAs (half theirs)."""
     admin = make_member(Role.RPA_ADMIN, rpa=rpa_a)
@@ -48,5 +34,5 @@ def test_bench_restricted_deadline_lists_10k(make_member: Any, client_for: Any, 
         cursor.execute("ANALYZE hnap_deadline")
     client = client_for(admin)
     for name, url in (("deadline_dashboard_page", "/deadlines/"), ("deadline_api_list", "/api/v1/deadlines/")):
-        median, queries = _median_ms(client, url)
+        median, queries = median_get(client, url, runs=RUNS)
         print(f"BENCH {name}_10k {median:.1f} ms queries={queries}")
