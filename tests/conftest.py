@@ -39,6 +39,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_media_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Uploaded files of this run go to a folder of its own (pytest keeps only the last few runs' folders)."""
+    from django.conf import settings
+
+    folder = tmp_path_factory.mktemp("private")
+    settings.MEDIA_ROOT = folder
+    return folder
+
+
 @pytest.fixture(autouse=True)
 def reference_data(request: pytest.FixtureRequest) -> None:
     """Reference data (RPAs, regions, standards) as the data migrations load it.

@@ -22,7 +22,7 @@ from hnap.forms import GovukFormMixin
 from hnap.models import RPA, PreparationProvider, School
 
 # A field drawn as a GOV.UK radios group inside a fieldset whose legend is the question.
-RADIOS_TEMPLATE = "candidates/application_field_radios.html"
+RADIOS_TEMPLATE = "govuk/radios.html"
 IMPORT_MAX_BYTES = 1024 * 1024
 GIAS_URL = "https://get-information-schools.service.gov.uk/"
 

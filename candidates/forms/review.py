@@ -12,8 +12,8 @@ from candidates.selectors import SORTS
 from hnap.forms import GovukFormMixin
 from hnap.models import PreparationProvider
 
-RADIOS_TEMPLATE = "candidates/review_radios.html"
-CHECKBOXES_TEMPLATE = "candidates/review_checkboxes.html"
+RADIOS_TEMPLATE = "govuk/radios.html"
+CHECKBOXES_TEMPLATE = "govuk/checkboxes.html"
 
 
 class GovukRadios(forms.RadioSelect):
