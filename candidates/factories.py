@@ -169,3 +169,22 @@ class PaymentFactory(factory.django.DjangoModelFactory):
     rpa = factory.LazyAttribute(lambda o: o.invoice.rpa)
     amount_pence = 45000
     received_on = factory.LazyFunction(timezone.localdate)
+
+
+def ready_candidate(*, paid: bool = True, **fields: Any) -> models.Candidate:
+    """A candidate past the allocation gate (registered, judged ready, both Level 2 subjects accepted), built
+    directly from the facts for tests of what comes after registration; paid unless `paid=False`."""
+    now = timezone.now()
+    candidate = CandidateFactory(
+        submitted_at=now,
+        readiness=models.ReadinessDecision.APPROVED,
+        readiness_at=now,
+        registered_at=now,
+        status=models.CandidateStatus.REGISTERED,
+        **fields,
+    )
+    for subject in models.Subject.values:
+        Level2EvidenceFactory(candidate=candidate, subject=subject, state=models.EvidenceState.ACCEPTED)
+    if paid:
+        PaymentFactory(invoice=InvoiceFactory(candidate=candidate))
+    return candidate

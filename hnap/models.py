@@ -85,6 +85,12 @@ class RPA(models.Model):
         help_text="Receives escalations of breached deadlines (ENQ-3).",
     )
     active = models.BooleanField(default=True)
+    assessment_window_min_weeks = models.PositiveSmallIntegerField(
+        default=4, help_text="Earliest assessment, in weeks after the final preparation session (ASM-1)."
+    )
+    assessment_window_max_weeks = models.PositiveSmallIntegerField(
+        default=9, help_text="Latest assessment, in weeks after the final preparation session (ASM-1)."
+    )
 
     class Meta:
         ordering = ["name"]

@@ -78,6 +78,14 @@ ROLE_GRANTS: dict[str, dict[str, Grant]] = {
         "candidates.regionalcharge": _grant(Scope.RPA, VIEW, ADD, CHANGE),
         "candidates.invoice": _grant(Scope.RPA, VIEW, ADD, CHANGE),
         "candidates.payment": _grant(Scope.RPA, VIEW, ADD),
+        "assessments.assessor": _grant(Scope.RPA, VIEW, ADD, CHANGE),
+        "assessments.trainingrecord": _grant(Scope.RPA, VIEW, ADD, CHANGE),
+        "assessments.cpdentry": _grant(Scope.RPA, VIEW, ADD),
+        "assessments.conflict": _grant(Scope.RPA, VIEW, ADD, DELETE),
+        "assessments.unavailability": _grant(Scope.RPA, VIEW, ADD, DELETE),
+        "assessments.performancereview": _grant(Scope.RPA, VIEW, ADD),
+        "assessments.qualityaction": _grant(Scope.RPA, VIEW, ADD, CHANGE),
+        "assessments.assessment": _grant(Scope.RPA, VIEW, ADD, CHANGE),
     },
     Role.SENIOR_ASSESSOR: {
         "hnap.deadline": _grant(Scope.RPA, VIEW),
@@ -85,9 +93,26 @@ ROLE_GRANTS: dict[str, dict[str, Grant]] = {
         "candidates.candidate": _grant(Scope.RPA, VIEW),
         "candidates.preparationcourse": _grant(Scope.RPA, VIEW),
         "candidates.regionalcharge": _grant(Scope.RPA, VIEW),
+        "assessments.assessor": _grant(Scope.RPA, VIEW, CHANGE),
+        "assessments.trainingrecord": _grant(Scope.RPA, VIEW),
+        "assessments.cpdentry": _grant(Scope.RPA, VIEW),
+        "assessments.conflict": _grant(Scope.RPA, VIEW),
+        "assessments.unavailability": _grant(Scope.RPA, VIEW),
+        "assessments.performancereview": _grant(Scope.RPA, VIEW, ADD),
+        "assessments.qualityaction": _grant(Scope.RPA, VIEW, ADD, CHANGE),
+        "assessments.assessment": _grant(Scope.RPA, VIEW),
     },
     Role.ASSESSOR: {
         "hnap.deadline": _grant(Scope.OWN, VIEW),
+        # An assessor keeps their own register entry up to date and sees their own assessments (and, through an
+        # object grant, one another RPA allocated them: ASR-5).
+        "assessments.assessor": _grant(Scope.OWN, VIEW),
+        "assessments.trainingrecord": _grant(Scope.OWN, VIEW),
+        "assessments.cpdentry": _grant(Scope.OWN, VIEW, ADD),
+        "assessments.conflict": _grant(Scope.OWN, VIEW, ADD),
+        "assessments.unavailability": _grant(Scope.OWN, VIEW, ADD, DELETE),
+        "assessments.performancereview": _grant(Scope.OWN, VIEW),
+        "assessments.assessment": _grant(Scope.OWN, VIEW),
     },
     Role.MODERATOR: {
         "hnap.deadline": _grant(Scope.OWN, VIEW),
@@ -115,13 +140,23 @@ ROLE_GRANTS: dict[str, dict[str, Grant]] = {
 NAVIGATION: dict[str, list[tuple[str, str]]] = {
     Role.RPA_ADMIN: [
         ("Candidates", "candidate-list"),
+        ("Assessors", "assessor-list"),
+        ("Assessments", "assessment-list"),
         ("Reported changes", "changereport-list"),
         ("Regional charges", "charge-list"),
         ("Deadlines", "deadline-dashboard"),
         ("Closure days", "closureday-list"),
     ],
-    Role.SENIOR_ASSESSOR: [("Candidates", "candidate-list"), ("Deadlines", "deadline-dashboard")],
-    Role.ASSESSOR: [("My deadlines", "deadline-dashboard")],
+    Role.SENIOR_ASSESSOR: [
+        ("Candidates", "candidate-list"),
+        ("Assessors", "assessor-list"),
+        ("Deadlines", "deadline-dashboard"),
+    ],
+    Role.ASSESSOR: [
+        ("My assessments", "assessment-calendar"),
+        ("My register entry", "assessor-list"),
+        ("My deadlines", "deadline-dashboard"),
+    ],
     Role.MODERATOR: [("My deadlines", "deadline-dashboard")],
     Role.POP_USER: [
         ("Candidates", "candidate-list"),

@@ -39,6 +39,7 @@ urlpatterns = [
     path("notifications/", views.NotificationListView.as_view(), name="notification-list"),
     path("", include("hnap.tenant_urls")),
     path("", include("candidates.urls")),
+    path("", include("assessments.urls")),
     path("api/v1/", include("hnap.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -2,6 +2,7 @@
 
 from rest_framework.routers import DefaultRouter
 
+from assessments.api.urls import register as register_assessments
 from candidates.api.urls import register as register_candidates
 from hnap.api.views import ClosureDayViewSet, DeadlineViewSet
 
@@ -9,5 +10,6 @@ router = DefaultRouter()
 router.register("deadlines", DeadlineViewSet, basename="deadline")
 router.register("closure-days", ClosureDayViewSet, basename="closureday")
 register_candidates(router)
+register_assessments(router)
 
 urlpatterns = router.urls

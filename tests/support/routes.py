@@ -25,6 +25,7 @@ from hnap.api.base import TenantViewSetMixin
 from hnap.factories import ClosureDayFactory, DeadlineFactory
 from hnap.models import ClosureDay, Deadline
 from hnap.tenant_views import TenantScopedMixin
+from tests.support.assessment_routes import ASSESSMENT_EXEMPT_ROUTES, ASSESSMENT_MODELS, ASSESSMENT_ROUTE_PAYLOADS
 from tests.support.candidate_routes import CANDIDATE_EXEMPT_ROUTES, CANDIDATE_MODELS, CANDIDATE_ROUTE_PAYLOADS
 from tests.support.matrix_types import Setting, TenantModel
 
@@ -59,10 +60,14 @@ TENANT_MODELS: dict[type[models.Model], TenantModel] = {
         payload=lambda setting: {"day": _fresh_day(), "reason": "Written by the matrix"},
     ),
     **CANDIDATE_MODELS,
+    **ASSESSMENT_MODELS,
 }
 
 # URL name -> a body for that route when the model's payload does not fit it (an import takes a file).
-ROUTE_PAYLOADS: dict[str, Callable[[Setting], dict[str, Any]]] = {**CANDIDATE_ROUTE_PAYLOADS}
+ROUTE_PAYLOADS: dict[str, Callable[[Setting], dict[str, Any]]] = {
+    **CANDIDATE_ROUTE_PAYLOADS,
+    **ASSESSMENT_ROUTE_PAYLOADS,
+}
 
 # URL name (or "namespace:" for a whole namespace) -> why it is not a tenant route.
 EXEMPT_ROUTES: dict[str, str] = {
@@ -83,6 +88,7 @@ EXEMPT_ROUTES: dict[str, str] = {
     "admin:": "technical admin for is_staff superusers only (reference data); no role reaches it",
     "static": "static files (served only in development); no records",
     **CANDIDATE_EXEMPT_ROUTES,
+    **ASSESSMENT_EXEMPT_ROUTES,
 }
 
 

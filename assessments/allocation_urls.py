@@ -1,0 +1,3 @@
+"""URLs of allocation, booking and the calendar."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""URLs of the assessor register and quality management."""
+
+urlpatterns: list = []

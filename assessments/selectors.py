@@ -1,0 +1,162 @@
+"""Reads of the assessments app: the ranked, explained assessor proposals for a candidate (in a fixed number of
+queries whatever the size of the register), week counts against the cap, and bookings to reallocate."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from assessments.models import (
+    WEEKLY_CAP,
+    Assessment,
+    AssessmentState,
+    Assessor,
+    AssessorStatus,
+    Conflict,
+    TrainingRecord,
+    TrainingTopic,
+    Unavailability,
+    week_start,
+)
+from candidates.models import Candidate
+
+# Workload is balanced over this many weeks before the proposed week.
+RECENT_WEEKS = 12
+
+
+@dataclass
+class Proposal:
+    """One assessor for one candidate in one week: whether they can take it, why (not), and how busy they are."""
+
+    assessor: Assessor
+    eligible: bool
+    same_rpa: bool
+    week_count: int
+    recent_count: int
+    reasons: list[str] = field(default_factory=list)  # why not, when not eligible
+    notes: list[str] = field(default_factory=list)  # why this rank, when eligible
+
+
+def _count(queryset: QuerySet[Any]) -> Coalesce:
+    """A correlated count (one subquery per row; joins would multiply the register by a year of bookings)."""
+    return Coalesce(Subquery(queryset.order_by().values("assessor").annotate(n=Count("pk")).values("n")[:1]), Value(0))
+
+
+def assessors_annotated(*, assessors: QuerySet[Assessor], candidate: Candidate, monday: date) -> QuerySet[Assessor]:
+    """Assessors with what allocation needs to know about them for this candidate and week, in one query."""
+    booked = Assessment.objects.filter(assessor=OuterRef("pk"), state=AssessmentState.BOOKED)
+    return assessors.select_related("user", "rpa").annotate(
+        trained_topics=_count(TrainingRecord.objects.filter(assessor=OuterRef("pk"), topic__in=TrainingTopic.values)),
+        week_count=_count(booked.filter(week_start=monday)),
+        recent_count=_count(
+            booked.filter(week_start__lt=monday, week_start__gte=monday - timedelta(weeks=RECENT_WEEKS))
+        ),
+        school_conflict=Exists(Conflict.objects.filter(assessor=OuterRef("pk"), school_id=candidate.school_id)),
+        pop_conflict=Exists(Conflict.objects.filter(assessor=OuterRef("pk"), pop_id=candidate.pop_id)),
+        unavailable=Exists(Unavailability.objects.filter(assessor=OuterRef("pk"), week_start=monday)),
+    )
+
+
+def assessor_pool(*, candidate: Candidate) -> QuerySet[Assessor]:
+    """Every assessor who could ever assess for the candidate's RPA: its own register, and assessors of other RPAs
+    who opted in to assess for it (ASR-5, RISK-1). Never anyone outside the Partnership."""
+    return Assessor.objects.filter(Q(rpa_id=candidate.rpa_id) | Q(willing_rpas=candidate.rpa_id)).distinct()
+
+
+def assessor_proposals(*, candidate: Candidate, day: date, pool: QuerySet[Assessor] | None = None) -> list[Proposal]:
+    """The assessors for a candidate in the week of `day`, ranked and explained: those who can take the candidate
+    first (same RPA before other RPAs, then the least busy that week and recently), then those who cannot, each
+    with the reasons (not active, training incomplete, conflict, unavailable, week full)."""
+    monday = week_start(day)
+    rows = assessors_annotated(assessors=pool if pool is not None else assessor_pool(candidate=candidate),
+                               candidate=candidate, monday=monday)  # fmt: skip
+    proposals = []
+    for assessor in rows:
+        reasons = []
+        if assessor.status != AssessorStatus.ACTIVE:
+            reasons.append(assessor.get_status_display())
+        if assessor.trained_topics < len(TrainingTopic.values):
+            reasons.append(f"initial training not complete ({assessor.trained_topics} of {len(TrainingTopic.values)})")
+        if assessor.school_conflict:
+            reasons.append("declared a connection with the candidate's school")
+        if assessor.pop_conflict:
+            reasons.append("declared a connection with the candidate's PoP")
+        if assessor.unavailable:
+            reasons.append("unavailable that week")
+        if assessor.week_count >= WEEKLY_CAP:
+            reasons.append(f"already {assessor.week_count} assessments that week (the limit is {WEEKLY_CAP})")
+        same_rpa = assessor.rpa_id == candidate.rpa_id
+        notes = [
+            "same RPA" if same_rpa else f"from {assessor.rpa.name}, assesses for {candidate.rpa.name}",
+            f"{assessor.week_count} of {WEEKLY_CAP} booked that week",
+            f"{assessor.recent_count} in the previous {RECENT_WEEKS} weeks",
+        ]
+        proposals.append(
+            Proposal(
+                assessor=assessor,
+                eligible=not reasons,
+                same_rpa=same_rpa,
+                week_count=assessor.week_count,
+                recent_count=assessor.recent_count,
+                reasons=reasons,
+                notes=notes,
+            )
+        )
+    proposals.sort(
+        key=lambda p: (
+            not p.eligible,
+            not p.same_rpa,
+            p.week_count,
+            p.recent_count,
+            p.assessor.user.full_name,
+            p.assessor.pk,
+        )
+    )
+    return proposals
+
+
+def assessor_week_counts(*, assessor: Assessor, weeks: int = 8, start: date | None = None) -> list[tuple[date, int]]:
+    """(Monday, booked assessments) for the assessor's coming weeks, for the calendar with the cap visible."""
+    first = week_start(start or timezone.localdate())
+    mondays = [first + timedelta(weeks=n) for n in range(weeks)]
+    counts = dict(
+        Assessment.objects.filter(assessor=assessor, state=AssessmentState.BOOKED, week_start__in=mondays)
+        .values_list("week_start")
+        .annotate(n=Count("pk"))
+        .values_list("week_start", "n")
+    )
+    return [(monday, counts.get(monday, 0)) for monday in mondays]
+
+
+def assessments_to_reallocate(*, assessor: Assessor) -> QuerySet[Assessment]:
+    """ASR-8: the future bookings of an assessor who can no longer assess (suspended or removed)."""
+    return (
+        Assessment.objects.filter(assessor=assessor, state=AssessmentState.BOOKED, starts_at__gte=timezone.now())
+        .select_related("candidate", "rpa")
+        .order_by("starts_at")
+    )
+
+
+def weeks_over_cap(*, assessments: Any = None) -> list[tuple[int, date, int, int]]:
+    """(assessor id, Monday, booked, overridden) for every assessor-week above the cap: the invariant of ASR-6 is
+    that booked - overridden <= WEEKLY_CAP everywhere, so this lists what needs a recorded override."""
+    rows = (
+        (assessments if assessments is not None else Assessment.objects.all())
+        .filter(state=AssessmentState.BOOKED)
+        .values("assessor_id", "week_start")
+        .annotate(booked=Count("pk"), overridden=Count("pk", filter=~Q(cap_override_reason="")))
+        .filter(booked__gt=WEEKLY_CAP)
+        .order_by("assessor_id", "week_start")
+    )
+    return [(r["assessor_id"], r["week_start"], r["booked"], r["overridden"]) for r in rows]
+
+
+def training_missing(*, assessor: Assessor) -> list[str]:
+    """The ASR-1 topics the assessor has not completed."""
+    done = set(TrainingRecord.objects.filter(assessor=assessor).values_list("topic", flat=True))
+    return [label for value, label in TrainingTopic.choices if value not in done]
