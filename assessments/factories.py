@@ -25,7 +25,8 @@ def at(day: Any, hour: int = 10) -> datetime:
 
 
 class AssessorFactory(factory.django.DjangoModelFactory):
-    """An active assessor with the seven training topics done (pass `trained=False` for a trainee)."""
+    """An active, experienced assessor: the seven training topics done and the first solo quality-assured (pass
+    `trained=False` for a trainee, `first_solo_qa_at=None` for a new assessor whose first solo is still to come)."""
 
     class Meta:
         model = models.Assessor
@@ -34,6 +35,7 @@ class AssessorFactory(factory.django.DjangoModelFactory):
     rpa = factory.LazyFunction(_default_rpa)
     user = factory.SubFactory(UserFactory)
     status = models.AssessorStatus.ACTIVE
+    first_solo_qa_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=200))
 
     @factory.post_generation
     def trained(self, create: bool, extracted: Any, **kwargs: Any) -> None:

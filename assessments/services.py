@@ -363,6 +363,7 @@ def assessment_book(
 ) -> Assessment:
     """Allocate a ready candidate to an assessor and book the assessment, within the weekly cap (ASR-6)."""
     candidate = Candidate.objects.select_related("rpa", "course", "school", "pop").get(pk=candidate.pk)
+    assessor = Assessor.objects.select_related("user").get(pk=assessor.pk)  # its status as it is now
     if not candidate_is_ready_for_allocation(candidate=candidate):
         raise ValidationError(
             "The candidate is not ready for allocation: they must be registered, judged ready, and have both Level 2 "
@@ -396,7 +397,10 @@ def assessment_book(
     # The override is recorded only on the booking that needed it (the sixth and later of the week).
     overridden = _booked_in_week(assessor_id=assessor.pk, monday=monday) >= WEEKLY_CAP
     disclosure = DisabilityDisclosure.objects.filter(candidate=candidate).first()
-    first_solo = not Assessment.objects.filter(assessor__user=assessor.user_id).exists()
+    # ASR-2: a new assessor (never quality-assured, never booked on any register) is on their first solo.
+    first_solo = (
+        assessor.first_solo_qa_at is None and not Assessment.objects.filter(assessor__user=assessor.user_id).exists()
+    )
     assessment = Assessment.objects.create(
         rpa_id=candidate.rpa_id,
         candidate=candidate,
