@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, DecimalField, Exists, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -18,6 +19,7 @@ from assessments.models import (
     Assessor,
     AssessorStatus,
     Conflict,
+    CPDEntry,
     TrainingRecord,
     TrainingTopic,
     Unavailability,
@@ -40,6 +42,7 @@ class Proposal:
     recent_count: int
     reasons: list[str] = field(default_factory=list)  # why not, when not eligible
     notes: list[str] = field(default_factory=list)  # why this rank, when eligible
+    blocking: list[str] = field(default_factory=list)  # the reasons no override can lift (all but a full week)
 
 
 def _count(queryset: QuerySet[Any]) -> Coalesce:
@@ -47,8 +50,8 @@ def _count(queryset: QuerySet[Any]) -> Coalesce:
     return Coalesce(Subquery(queryset.order_by().values("assessor").annotate(n=Count("pk")).values("n")[:1]), Value(0))
 
 
-def assessors_annotated(*, assessors: QuerySet[Assessor], candidate: Candidate, monday: date) -> QuerySet[Assessor]:
-    """Assessors with what allocation needs to know about them for this candidate and week, in one query."""
+def assessors_annotated(*, assessors: QuerySet[Assessor], monday: date) -> QuerySet[Assessor]:
+    """Assessors with what allocation needs to know about them for a week, in one query."""
     booked = Assessment.objects.filter(assessor=OuterRef("pk"), state=AssessmentState.BOOKED)
     return assessors.select_related("user", "rpa").annotate(
         trained_topics=_count(TrainingRecord.objects.filter(assessor=OuterRef("pk"), topic__in=TrainingTopic.values)),
@@ -56,8 +59,6 @@ def assessors_annotated(*, assessors: QuerySet[Assessor], candidate: Candidate, 
         recent_count=_count(
             booked.filter(week_start__lt=monday, week_start__gte=monday - timedelta(weeks=RECENT_WEEKS))
         ),
-        school_conflict=Exists(Conflict.objects.filter(assessor=OuterRef("pk"), school_id=candidate.school_id)),
-        pop_conflict=Exists(Conflict.objects.filter(assessor=OuterRef("pk"), pop_id=candidate.pop_id)),
         unavailable=Exists(Unavailability.objects.filter(assessor=OuterRef("pk"), week_start=monday)),
     )
 
@@ -68,27 +69,51 @@ def assessor_pool(*, candidate: Candidate) -> QuerySet[Assessor]:
     return Assessor.objects.filter(Q(rpa_id=candidate.rpa_id) | Q(willing_rpas=candidate.rpa_id)).distinct()
 
 
-def assessor_proposals(*, candidate: Candidate, day: date, pool: QuerySet[Assessor] | None = None) -> list[Proposal]:
-    """The assessors for a candidate in the week of `day`, ranked and explained: those who can take the candidate
-    first (same RPA before other RPAs, then the least busy that week and recently), then those who cannot, each
-    with the reasons (not active, training incomplete, conflict, unavailable, week full)."""
-    monday = week_start(day)
-    rows = assessors_annotated(assessors=pool if pool is not None else assessor_pool(candidate=candidate),
-                               candidate=candidate, monday=monday)  # fmt: skip
+@dataclass
+class Register:
+    """A pool of assessors as they stand in one week, and their declared conflicts: what ranking needs, loaded once
+    (two queries) so that a whole cohort can be ranked against it."""
+
+    rows: list[Assessor]
+    conflicts: dict[int, tuple[set[int], set[int]]]  # assessor id -> (school ids, PoP ids)
+
+
+def register_for_week(*, pool: QuerySet[Assessor], monday: date) -> Register:
+    """Load a pool for ranking."""
+    rows = list(assessors_annotated(assessors=pool, monday=monday))
+    conflicts: dict[int, tuple[set[int], set[int]]] = {row.pk: (set(), set()) for row in rows}
+    for assessor_id, school_id, pop_id in Conflict.objects.filter(assessor__in=[r.pk for r in rows]).values_list(
+        "assessor_id", "school_id", "pop_id"
+    ):
+        schools, pops = conflicts[assessor_id]
+        if school_id:
+            schools.add(school_id)
+        if pop_id:
+            pops.add(pop_id)
+    return Register(rows=rows, conflicts=conflicts)
+
+
+def proposals_rank(*, register: Register, candidate: Candidate) -> list[Proposal]:
+    """Rank a loaded register for one candidate: those who can take the candidate first (same RPA before other RPAs,
+    then the least busy that week and recently), then those who cannot, each with the reasons."""
     proposals = []
-    for assessor in rows:
+    for assessor in register.rows:
+        schools, pops = register.conflicts.get(assessor.pk, (set(), set()))
         reasons = []
         if assessor.status != AssessorStatus.ACTIVE:
             reasons.append(assessor.get_status_display())
         if assessor.trained_topics < len(TrainingTopic.values):
             reasons.append(f"initial training not complete ({assessor.trained_topics} of {len(TrainingTopic.values)})")
-        if assessor.school_conflict:
+        if candidate.school_id in schools:
             reasons.append("declared a connection with the candidate's school")
-        if assessor.pop_conflict:
+        if candidate.pop_id in pops:
             reasons.append("declared a connection with the candidate's PoP")
         if assessor.unavailable:
             reasons.append("unavailable that week")
-        if assessor.week_count >= WEEKLY_CAP:
+        # A full week is a reason not to propose, but an RPA administrator may still book with an override (ASR-6).
+        full_week = assessor.week_count >= WEEKLY_CAP
+        blocking = list(reasons)
+        if full_week:
             reasons.append(f"already {assessor.week_count} assessments that week (the limit is {WEEKLY_CAP})")
         same_rpa = assessor.rpa_id == candidate.rpa_id
         notes = [
@@ -105,6 +130,7 @@ def assessor_proposals(*, candidate: Candidate, day: date, pool: QuerySet[Assess
                 recent_count=assessor.recent_count,
                 reasons=reasons,
                 notes=notes,
+                blocking=blocking,
             )
         )
     proposals.sort(
@@ -118,6 +144,13 @@ def assessor_proposals(*, candidate: Candidate, day: date, pool: QuerySet[Assess
         )
     )
     return proposals
+
+
+def assessor_proposals(*, candidate: Candidate, day: date, pool: QuerySet[Assessor] | None = None) -> list[Proposal]:
+    """The assessors for a candidate in the week of `day`, ranked and explained (ASR-1, ASR-5, ASR-6, ASR-8, ASR-9,
+    RISK-1): not active, training incomplete, conflict, unavailable and full week are reasons not to propose."""
+    pool = pool if pool is not None else assessor_pool(candidate=candidate)
+    return proposals_rank(register=register_for_week(pool=pool, monday=week_start(day)), candidate=candidate)
 
 
 def assessor_week_counts(*, assessor: Assessor, weeks: int = 8, start: date | None = None) -> list[tuple[date, int]]:
@@ -160,3 +193,51 @@ def training_missing(*, assessor: Assessor) -> list[str]:
     """The ASR-1 topics the assessor has not completed."""
     done = set(TrainingRecord.objects.filter(assessor=assessor).values_list("topic", flat=True))
     return [label for value, label in TrainingTopic.choices if value not in done]
+
+
+# The register shows the assessments booked over this many coming weeks.
+REGISTER_COMING_WEEKS = 4
+
+
+def assessors_for_register(
+    *, assessors: QuerySet[Assessor], status: str = "", senior: bool | None = None, trained: bool | None = None,
+    q: str = "",
+) -> QuerySet[Assessor]:  # fmt: skip
+    """The register as its list shows it, filtered: each assessor with their training topics done (ASR-1), CPD
+    hours this calendar year (ASR-3), assessments booked in the coming weeks and the RPAs they will assess for
+    (ASR-5), in a fixed number of queries whatever the size of the register."""
+    now = timezone.now()
+    hours = (
+        CPDEntry.objects.filter(assessor=OuterRef("pk"), done_on__year=timezone.localdate().year)
+        .order_by()
+        .values("assessor")
+        .annotate(total=Sum("hours"))
+        .values("total")[:1]
+    )
+    coming = Assessment.objects.filter(
+        assessor=OuterRef("pk"),
+        state=AssessmentState.BOOKED,
+        starts_at__gte=now,
+        starts_at__lt=now + timedelta(weeks=REGISTER_COMING_WEEKS),
+    )
+    rows = (
+        assessors.select_related("user", "rpa")
+        .prefetch_related("willing_rpas")
+        .annotate(
+            trained_topics=_count(
+                TrainingRecord.objects.filter(assessor=OuterRef("pk"), topic__in=TrainingTopic.values)
+            ),
+            cpd_hours=Coalesce(Subquery(hours), Value(Decimal(0)), output_field=DecimalField()),
+            coming_count=_count(coming),
+        )
+    )
+    if status:
+        rows = rows.filter(status=status)
+    if senior is not None:
+        rows = rows.filter(is_senior=senior)
+    if trained is not None:
+        complete = Q(trained_topics__gte=len(TrainingTopic.values))
+        rows = rows.filter(complete if trained else ~complete)
+    if q.strip():
+        rows = rows.filter(Q(user__full_name__icontains=q.strip()) | Q(user__email__icontains=q.strip()))
+    return rows

@@ -9,6 +9,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -30,6 +31,7 @@ from assessments.models import (
     Unavailability,
     week_start,
 )
+from assessments.selectors import assessor_pool, proposals_rank, register_for_week
 from assessments.st1380 import KSB_CODES
 from candidates.models import Candidate, DisabilityDisclosure
 from candidates.selectors import candidate_is_paid, candidate_is_ready_for_allocation
@@ -292,25 +294,6 @@ def _check_cap(*, assessor: Assessor, monday: date, override_reason: str, exclud
         )
 
 
-def assessor_refusals(*, assessor: Assessor, candidate: Candidate, monday: date) -> list[str]:
-    """Why this assessor cannot take this candidate in this week (empty when they can): the rules of ASR-1, ASR-5,
-    ASR-8 and ASR-9, and availability. The proposals selector applies the same rules to many assessors at once."""
-    reasons = []
-    if assessor.status != AssessorStatus.ACTIVE:
-        reasons.append(f"{assessor.get_status_display()}")
-    if not training_complete(assessor=assessor):
-        reasons.append("initial training is not complete")
-    if assessor.rpa_id != candidate.rpa_id and not assessor.willing_rpas.filter(pk=candidate.rpa_id).exists():
-        reasons.append(f"does not assess for {candidate.rpa.name}")
-    if assessor.conflicts.filter(school_id=candidate.school_id).exists():
-        reasons.append("declared a connection with the candidate's school")
-    if assessor.conflicts.filter(pop_id=candidate.pop_id).exists():
-        reasons.append("declared a connection with the candidate's PoP")
-    if assessor.unavailable_weeks.filter(week_start=monday).exists():
-        reasons.append("unavailable that week")
-    return reasons
-
-
 def _window(*, candidate: Candidate, day: date) -> str:
     rpa = candidate.rpa
     final = candidate.course.final_session
@@ -376,7 +359,12 @@ def assessment_book(
     if day < timezone.localdate():
         raise ValidationError({"starts_at": "The assessment date must not be in the past."})
     monday = week_start(day)
-    refusals = assessor_refusals(assessor=assessor, candidate=candidate, monday=monday)
+    # The same rules the proposals apply (one place: assessments.selectors.proposals_rank).
+    ranked = proposals_rank(
+        register=register_for_week(pool=assessor_pool(candidate=candidate).filter(pk=assessor.pk), monday=monday),
+        candidate=candidate,
+    )
+    refusals = ranked[0].blocking if ranked else [f"does not assess for {candidate.rpa.name}"]
     if refusals:
         raise ValidationError(
             {"assessor": f"{assessor.user.full_name} cannot be allocated: {'; '.join(refusals)}."}, code="assessor"
@@ -511,14 +499,18 @@ def assessments_bulk_allocate(
     *, candidates: list[Candidate], starts_at: datetime, acting_user: User | None, unpaid_exception_reason: str = ""
 ) -> BulkResult:
     """Allocate a cohort on one date: each candidate gets the best-ranked assessor with room; a candidate who cannot
-    be booked is reported with the reason and the others go ahead (each booking is its own transaction)."""
-    from assessments.selectors import assessor_proposals
-
+    be booked is reported with the reason and the others go ahead (each booking is its own transaction). The register
+    is loaded once per RPA and kept up to date in memory; every booking still checks every rule under the lock."""
     result = BulkResult()
-    day = timezone.localtime(starts_at).date()
+    monday = week_start(timezone.localtime(starts_at).date())
+    registers: dict[int, Any] = {}
     for candidate in candidates:
+        if candidate.rpa_id not in registers:
+            registers[candidate.rpa_id] = register_for_week(pool=assessor_pool(candidate=candidate), monday=monday)
         booked, reason = None, "no assessor can take the candidate that week"
-        for proposal in (p for p in assessor_proposals(candidate=candidate, day=day) if p.eligible):
+        for proposal in proposals_rank(register=registers[candidate.rpa_id], candidate=candidate):
+            if not proposal.eligible:
+                break  # ranked: the rest are not eligible either
             try:
                 booked = assessment_book(
                     candidate=candidate,
@@ -528,14 +520,17 @@ def assessments_bulk_allocate(
                     unpaid_exception_reason=unpaid_exception_reason,
                     confirm_outside_window=True,
                 )
-                break
             except ValidationError as refusal:
                 reason = " ".join(refusal.messages)
-                # Only a refusal about this assessor (full week, booked meanwhile) is worth trying the next one for.
-                if set(getattr(refusal, "error_dict", {})) - {"assessor", "cap_override_reason"} or not hasattr(
-                    refusal, "error_dict"
-                ):
+                # Only a refusal about this assessor (full week, status changed meanwhile) is worth trying the next
+                # one for; anything about the candidate would refuse every assessor the same way.
+                if not set(getattr(refusal, "error_dict", {"candidate": None})) <= {"assessor", "cap_override_reason"}:
                     break
+                continue
+            proposal.assessor.week_count += 1  # type: ignore[attr-defined]
+            if booked.is_first_solo:
+                proposal.assessor.status = AssessorStatus.FIRST_SOLO_PENDING_QA
+            break
         if booked is None:
             result.not_booked.append((candidate, reason))
         else:
