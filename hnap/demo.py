@@ -1,4 +1,5 @@
-"""Demo data for `make run`: users for every role across two RPAs and two PoPs, schools, deadlines, candidates.
+"""Demo data for `make run`: users for every role across two RPAs and two PoPs, schools, deadlines, candidates,
+assessors and a booking.
 
 Idempotent: running it again changes nothing that is already there. Later issues extend it.
 """
@@ -112,6 +113,9 @@ def seed_demo() -> dict[str, int]:
     from candidates.demo import seed_candidates_demo
 
     created["candidates"] = seed_candidates_demo()
+    from assessments.demo import seed_assessments_demo
+
+    created["assessors"] = seed_assessments_demo()
     return created
 
 
