@@ -60,6 +60,7 @@ class AssessmentFactory(factory.django.DjangoModelFactory):
     candidate = factory.SubFactory(CandidateFactory)
     rpa = factory.LazyAttribute(lambda o: o.candidate.rpa)
     assessor = factory.LazyAttribute(lambda o: AssessorFactory(rpa=o.rpa))
+    owner = factory.LazyAttribute(lambda o: o.assessor.user if o.assessor.rpa_id == o.rpa.pk else None)
     starts_at = factory.LazyFunction(lambda: at(timezone.localdate() + timedelta(days=40)))
     week_start = factory.LazyAttribute(lambda o: models.week_start(timezone.localtime(o.starts_at).date()))
 

@@ -248,10 +248,21 @@ class Assessment(TenantOwnedModel):
     """A candidate's assessment allocated to an assessor and booked on a date (ASM-1..ASM-3); it counts towards the
     assessor's week (ASR-6). Its RPA is the candidate's; an assessor of another RPA holds an object grant (ASR-5)."""
 
-    access_owner_path = "assessor__user"
+    # The allocated assessor of the RPA's own register reaches a booked assessment as its owner; an assessor of
+    # another RPA reaches it only through an object grant (ASR-5). Both end when the booking is cancelled.
+    access_owner_path = "owner"
     access_pop_path = "candidate__pop"
 
     candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="assessments")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        help_text="The allocated assessor while booked, when on the RPA's own register.",
+    )
     assessor = models.ForeignKey(Assessor, on_delete=models.PROTECT, related_name="assessments")
     cross_rpa = models.BooleanField(default=False, help_text="The assessor is on another RPA's register (ASR-5).")
     state = models.CharField(max_length=12, choices=AssessmentState.choices, default=AssessmentState.BOOKED)

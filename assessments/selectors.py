@@ -74,7 +74,7 @@ class Register:
     """A pool of assessors as they stand in one week, and their declared conflicts: what ranking needs, loaded once
     (two queries) so that a whole cohort can be ranked against it."""
 
-    rows: list[Assessor]
+    rows: list[Any]  # Assessor rows annotated by assessors_annotated
     conflicts: dict[int, tuple[set[int], set[int]]]  # assessor id -> (school ids, PoP ids)
 
 

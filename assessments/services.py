@@ -393,6 +393,7 @@ def assessment_book(
         rpa_id=candidate.rpa_id,
         candidate=candidate,
         assessor=assessor,
+        owner=assessor.user if assessor.rpa_id == candidate.rpa_id else None,
         cross_rpa=assessor.rpa_id != candidate.rpa_id,
         starts_at=starts_at,
         week_start=monday,
@@ -460,7 +461,8 @@ def assessment_cancel(*, assessment: Assessment, acting_user: User | None, reaso
     assessment.state = AssessmentState.CANCELLED
     assessment.cancelled_at = timezone.now()
     assessment.cancel_reason = reason.strip()
-    assessment.save(update_fields=["state", "cancelled_at", "cancel_reason"])
+    assessment.owner = None  # the assessor no longer reaches it (nor the candidate's adjustments)
+    assessment.save(update_fields=["state", "cancelled_at", "cancel_reason", "owner"])
     deadline_cancel(kind=TASKS_DEADLINE_KIND, subject=assessment)
     grants_revoke_for(obj=assessment)
     return assessment

@@ -175,7 +175,7 @@ def ready_candidate(*, paid: bool = True, **fields: Any) -> models.Candidate:
     """A candidate past the allocation gate (registered, judged ready, both Level 2 subjects accepted), built
     directly from the facts for tests of what comes after registration; paid unless `paid=False`."""
     now = timezone.now()
-    candidate = CandidateFactory(
+    candidate: models.Candidate = CandidateFactory(  # type: ignore[assignment]
         submitted_at=now,
         readiness=models.ReadinessDecision.APPROVED,
         readiness_at=now,

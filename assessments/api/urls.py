@@ -2,6 +2,12 @@
 
 from rest_framework.routers import DefaultRouter
 
+from assessments.api import views
+
 
 def register(router: DefaultRouter) -> None:
-    """Add the assessments app's viewsets to the project's router (basenames start with "api-")."""
+    """Add the assessments app's viewsets to the project's router (basenames start with "api-": the pages
+    already use names like assessor-list)."""
+    router.register("assessors", views.AssessorViewSet, basename="api-assessor")
+    router.register("assessments", views.AssessmentViewSet, basename="api-assessment")
+    router.register("allocation-proposals", views.AllocationProposalViewSet, basename="api-allocation-proposal")

@@ -200,6 +200,11 @@ SPECTACULAR_SETTINGS = {
         "EvidenceStateEnum": "candidates.models.EvidenceState",
         "DeadlineStateEnum": "hnap.models.DeadlineState",
         "FundingSourceEnum": "candidates.models.FundingSource",
+        "StatusEnum": "candidates.models.CandidateStatus",
+        "AssessorStatusEnum": "assessments.models.AssessorStatus",
+        "AssessmentStateEnum": "assessments.models.AssessmentState",
+        "QualityActionKindEnum": "assessments.models.QualityActionKind",
+        "RatingEnum": "assessments.models.Rating",
     },
 }
 

@@ -242,6 +242,11 @@ class TestAllocation:
         assert list(visible) == [booking] and other not in visible
         services.assessment_cancel(assessment=booking, acting_user=None, reason="Rebooked")
         assert not restrict(Assessment.objects.all(), visitor.user, "view").exists()
+        # The RPA's own assessor reaches their booking while it is booked, and not once it is cancelled.
+        Membership.objects.create(user=home.user, role=Role.ASSESSOR, rpa=rpa_a)
+        assert list(restrict(Assessment.objects.all(), home.user, "view")) == [other]
+        services.assessment_cancel(assessment=other, acting_user=None, reason="Candidate withdrew")
+        assert not restrict(Assessment.objects.all(), home.user, "view").exists()
 
     def test_reg8_the_adjustments_go_to_the_allocated_assessor(self, rpa_a: RPA) -> None:
         candidate = ready_candidate(rpa=rpa_a)

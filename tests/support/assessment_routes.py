@@ -22,6 +22,7 @@ from assessments.factories import (
     at,
 )
 from candidates.factories import ready_candidate
+from candidates.models import Candidate
 from hnap.factories import UserFactory
 from tests.support.matrix_types import Setting, TenantModel
 
@@ -38,10 +39,25 @@ def assessor_payload(setting: Setting) -> dict[str, Any]:
     return {"email": f"matrix.assessor{n}@example.org", "full_name": f"Matrix Assessor {n}", "is_senior": False}
 
 
+def _free_candidate(rpa: Any) -> Any:
+    """A ready, paid candidate of `rpa` without a booking: made once and reused until a create books it. The matrix
+    asks for a body on every method of every route for every role, far more often than it creates; a new candidate
+    each time would push RPA A's own records off the first page of the lists it checks."""
+    free = Candidate.objects.filter(rpa=rpa, first_name="Matrixready").exclude(assessments__state="booked").first()
+    return free or ready_candidate(rpa=rpa, first_name="Matrixready")
+
+
+def _booking_assessor(rpa: Any) -> Any:
+    """An active assessor of `rpa` for the matrix's bookings (each in a week of its own, so never at the cap)."""
+    return am.Assessor.objects.filter(rpa=rpa, user__full_name="Matrix Booking Assessor").first() or AssessorFactory(
+        rpa=rpa, user=UserFactory(full_name="Matrix Booking Assessor")
+    )
+
+
 def assessment_payload(setting: Setting) -> dict[str, Any]:
     """A booking in RPA A: a ready, paid candidate of A and an active assessor of A, in a week of their own."""
-    candidate = ready_candidate(rpa=setting.rpa)
-    assessor = AssessorFactory(rpa=setting.rpa)
+    candidate = _free_candidate(setting.rpa)
+    assessor = _booking_assessor(setting.rpa)
     return {
         "candidate": candidate.pk,
         "assessor": assessor.pk,
@@ -100,7 +116,33 @@ ASSESSMENT_MODELS: dict[type[models.Model], TenantModel] = {
     ),
 }
 
-ASSESSMENT_ROUTE_PAYLOADS: dict[str, Any] = {}
+
+def bulk_payload(setting: Setting) -> dict[str, Any]:
+    """A cohort of one ready, paid candidate of RPA A on a date of its own (the bulk form's fields)."""
+    return {
+        "candidates": [_free_candidate(setting.rpa).pk],
+        "starts_at_date": _monday(20 + next(_numbers)).isoformat(),
+        "starts_at_time": "10:00",
+    }
+
+
+def api_bulk_payload(setting: Setting) -> dict[str, Any]:
+    """The same cohort as the API's bulk allocation takes it (POST /api/v1/assessments/bulk/)."""
+    return {
+        "candidates": [_free_candidate(setting.rpa).pk],
+        "starts_at": at(_monday(20 + next(_numbers))).isoformat(),
+    }
+
+
+ASSESSMENT_ROUTE_PAYLOADS: dict[str, Any] = {
+    "allocation-bulk": bulk_payload,
+    "api-assessment-bulk": api_bulk_payload,
+}
 
 # URL name -> why the route shows no tenant's records (merged into EXEMPT_ROUTES).
-ASSESSMENT_EXEMPT_ROUTES: dict[str, str] = {}
+ASSESSMENT_EXEMPT_ROUTES: dict[str, str] = {
+    "calendar-feed": "an assessor's .ics feed reached by its secret token, no sign-in: only that assessor's bookings "
+    "(tested in tests/assessments/test_allocation_pages.py)",
+    "calendar-feed-issue": "POST: a new feed token for the signed-in person's own register entry; no other records",
+    "calendar-feed-revoke": "POST: turns off the feed of the signed-in person's own register entry; no other records",
+}
