@@ -66,6 +66,21 @@ def assessor_register(*, rpa: RPA, user: User, acting_user: User | None, is_seni
 
 
 @transaction.atomic
+def assessor_add(
+    *, rpa: RPA, email: str, full_name: str, acting_user: User | None, is_senior: bool = False
+) -> tuple[Assessor, bool]:
+    """Put the person with this email on the register, giving them an account without a password if they have none
+    (they choose one through the password-reset page); returns (entry, whether an account was made). A refusal
+    takes the new account back with the rest."""
+    address = User.objects.normalize_email(email).lower()
+    user = User.objects.filter(email__iexact=address).first()
+    created = user is None
+    if user is None:
+        user = User.objects.create_user(address, None, full_name=full_name.strip())
+    return assessor_register(rpa=rpa, user=user, acting_user=acting_user, is_senior=is_senior), created
+
+
+@transaction.atomic
 def assessor_set_senior(*, assessor: Assessor, is_senior: bool, acting_user: User | None) -> Assessor:
     """Name (or stop naming) the assessor a senior assessor of their RPA (ASR-4)."""
     assessor.is_senior = is_senior

@@ -42,7 +42,7 @@ from candidates.api.views import FIELD_ERRORS, FORBIDDEN, NOT_FOUND, REFUSALS, p
 from candidates.models import Candidate, DisabilityDisclosure
 from hnap.access import memberships_of, restrict
 from hnap.api.base import TenantViewSetMixin
-from hnap.models import Deadline, DeadlineState, User
+from hnap.models import Deadline, DeadlineState
 from hnap.roles import Action, Role
 
 CONFIRM_OUTSIDE_WINDOW = "Send true to book outside the window."
@@ -181,15 +181,14 @@ class AssessorViewSet(TenantViewSetMixin, mixins.ListModelMixin, mixins.Retrieve
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         values = parsed(s.AssessorCreateSerializer, request)
         rpa = self.acting_rpa()
-        email = User.objects.normalize_email(values["email"]).lower()
         with transaction.atomic():
-            user = User.objects.filter(email__iexact=email).first()
-            if user is None:
-                # A refusal below rolls the new account back with the rest.
-                user = User.objects.create_user(email, None, full_name=values["full_name"].strip())
             with service_errors(user="email"):
-                assessor = services.assessor_register(
-                    rpa=rpa, user=user, acting_user=signed_in(request), is_senior=values["is_senior"]
+                assessor, _ = services.assessor_add(
+                    rpa=rpa,
+                    email=values["email"],
+                    full_name=values["full_name"],
+                    acting_user=signed_in(request),
+                    is_senior=values["is_senior"],
                 )
             self.ensure_in_scope(assessor, Action.ADD)
         return self.detail_response(self.reloaded(assessor), status.HTTP_201_CREATED)

@@ -127,15 +127,13 @@ class AssessorCreateView(TenantCreateView):
     def save_form(self, form: forms.AssessorCreateForm) -> HttpResponse:
         data = form.cleaned_data
         email = User.objects.normalize_email(data["email"]).lower()
-        user = User.objects.filter(email__iexact=email).first()
-        created = user is None
-        if user is None:
-            # No password: they choose one through the password-reset page. The base view's transaction takes the
-            # new account back if the service refuses.
-            user = User.objects.create_user(email, None, full_name=data["full_name"].strip())
         try:
-            self.object = services.assessor_register(
-                rpa=self.acting_rpa(), user=user, acting_user=cast(User, self.request.user), is_senior=data["is_senior"]
+            self.object, created = services.assessor_add(
+                rpa=self.acting_rpa(),
+                email=email,
+                full_name=data["full_name"],
+                acting_user=cast(User, self.request.user),
+                is_senior=data["is_senior"],
             )
         except ValidationError as error:
             add_service_errors(form, error, {"user": "email"})
@@ -148,8 +146,8 @@ class AssessorCreateView(TenantCreateView):
         )
         messages.success(
             self.request,
-            f"{user.full_name or email} is on {self.object.rpa.name}'s register, in training until the seven topics "
-            f"of initial training are recorded.{account}",
+            f"{self.object.user.full_name or email} is on {self.object.rpa.name}'s register, in training until the "
+            f"seven topics of initial training are recorded.{account}",
         )
         return HttpResponseRedirect(assessor_page(self.object))
 
