@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.core.exceptions import ValidationError
 
 _WIDGET_CLASSES = {
     "text": "govuk-input",
@@ -120,3 +121,13 @@ class DeadlineFilterForm(GovukFormMixin, forms.Form):
     state = forms.ChoiceField(choices=STATES, required=False)
     window = forms.ChoiceField(choices=WINDOWS, required=False, label="Due")
     q = forms.CharField(required=False, label="Title contains", max_length=100)
+
+
+def add_service_errors(form: forms.Form, error: ValidationError, renamed: dict[str, str] | None = None) -> None:
+    """Show a service's ValidationError on the form: by field where the form has it, else above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        name = (renamed or {}).get(name, name)
+        form.add_error(name if name in form.fields else None, errors)

@@ -34,8 +34,9 @@ from candidates.selectors import (
     candidates_ready_for_allocation,
     candidates_with_payment,
 )
-from candidates.views.review import RecordFormView, add_service_errors, is_rpa_admin_of
+from candidates.views.review import RecordFormView, is_rpa_admin_of
 from hnap.access import memberships_of, role_allows
+from hnap.forms import add_service_errors
 from hnap.models import Deadline, DeadlineState, User
 from hnap.roles import Action, Role
 from hnap.tenant_views import TenantCreateView, TenantDetailView, TenantListView, TenantScopedMixin

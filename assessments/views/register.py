@@ -8,14 +8,12 @@ from __future__ import annotations
 from typing import Any, ClassVar, cast
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Model
-from django.forms import Form
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
-from django.views.generic import FormView
 
 from assessments import selectors, services
 from assessments.forms import register as forms
@@ -37,9 +35,16 @@ from assessments.models import (
 )
 from assessments.st1380 import KSBS
 from hnap.access import memberships_of, restrict, role_allows
+from hnap.forms import add_service_errors
 from hnap.models import RPA, PreparationProvider, User
 from hnap.roles import Action, Role
-from hnap.tenant_views import TenantCreateView, TenantDetailView, TenantListView, TenantScopedMixin
+from hnap.tenant_views import (
+    TenantCreateView,
+    TenantDetailView,
+    TenantListView,
+    TenantRecordFormView,
+    TenantScopedMixin,
+)
 
 # What the page says of each status (the tag's colour).
 STATUS_TAGS = {
@@ -240,40 +245,19 @@ def _without_secrets(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
 # --- forms on an assessor's entry ------------------------------------------------------------------
 
 
-def add_service_errors(form: Form, error: ValidationError, renamed: dict[str, str] | None = None) -> None:
-    """Show a service's ValidationError on the form: by field where the form has it, else above the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        name = (renamed or {}).get(name, name)
-        form.add_error(name if name in form.fields else None, errors)
+class RegisterFormView(TenantRecordFormView):
+    """A form acting on one record of the register (an assessor's entry, or one of its records)."""
 
-
-class RegisterFormView(TenantScopedMixin, FormView):  # type: ignore[type-arg]
-    """A form acting on one record of the register: found through access (another RPA's: 404; own RPA without the
-    action: 403), then `allowed` narrows who may use it, then a service call whose refusals re-display the form."""
-
-    action = Action.CHANGE
     template_name = "assessments/assessor_form.html"
     related: ClassVar[tuple[str, ...]] = ("user", "rpa")
-    title: ClassVar[str]
-    submit_label: ClassVar[str] = "Save"
-    # Service field name -> form field name, where they differ.
-    renamed_errors: ClassVar[dict[str, str]] = {}
-
-    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.object = self.get_object()
-        if not self.allowed(request.user, self.assessor()):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
     def scoped(self, action: Action | None = None) -> Any:
         return super().scoped(action).select_related(*self.related)
 
-    def allowed(self, user: User, assessor: Assessor) -> bool:
+    def allowed(self, user: Any, obj: Any) -> bool:
+        return self.allowed_on(user, self.assessor())
+
+    def allowed_on(self, user: User, assessor: Assessor) -> bool:
         """Who may use the form beyond the role's grant; by default the grant is enough."""
         return True
 
@@ -282,34 +266,12 @@ class RegisterFormView(TenantScopedMixin, FormView):  # type: ignore[type-arg]
         return self.object if isinstance(self.object, Assessor) else self.object.assessor
 
     def acting_user(self) -> User:
-        """The signed-in user (dispatch has turned anonymous visitors away)."""
         return cast(User, self.request.user)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        context.update(
-            object=self.object,
-            assessor=self.assessor(),
-            title=self.title,
-            submit_label=self.submit_label,
-            back_url=assessor_page(self.assessor()),
-        )
-        return context
+        return super().get_context_data(**kwargs) | {"assessor": self.assessor()}
 
-    def form_valid(self, form: Any) -> HttpResponse:
-        try:
-            message = self.perform(form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error, self.renamed_errors)
-            return self.form_invalid(form)
-        messages.success(self.request, message)
-        return HttpResponseRedirect(self.get_success_url())
-
-    def perform(self, data: dict[str, Any]) -> str:
-        """Call the service; returns the success message."""
-        raise NotImplementedError
-
-    def get_success_url(self) -> str:
+    def back_url(self) -> str:
         return assessor_page(self.assessor())
 
 
@@ -319,7 +281,7 @@ class AssessorFormView(RegisterFormView):
     model = Assessor
     object: Assessor
 
-    def allowed(self, user: User, assessor: Assessor) -> bool:
+    def allowed_on(self, user: User, assessor: Assessor) -> bool:
         return holds_role(user, Role.RPA_ADMIN, assessor.rpa_id)
 
 
@@ -327,7 +289,7 @@ class QualityManagementFormView(AssessorFormView):
     """Quality management of an assessor (ASR-7, ASR-8): the RPA's administrators and senior assessors, never on
     their own entry."""
 
-    def allowed(self, user: User, assessor: Assessor) -> bool:
+    def allowed_on(self, user: User, assessor: Assessor) -> bool:
         managers = holds_role(user, Role.RPA_ADMIN, assessor.rpa_id) or holds_role(
             user, Role.SENIOR_ASSESSOR, assessor.rpa_id
         )
@@ -344,7 +306,7 @@ class OwnEntryFormView(AssessorFormView):
         # Not visible: the base view answers 404 or 403, as for any record.
         return visible if visible is not None else super().get_object(queryset)
 
-    def allowed(self, user: User, assessor: Assessor) -> bool:
+    def allowed_on(self, user: User, assessor: Assessor) -> bool:
         return assessor.user_id == user.pk or holds_role(user, Role.RPA_ADMIN, assessor.rpa_id)
 
 
@@ -431,7 +393,7 @@ class FirstSoloQAView(AssessorFormView):
     title = "Quality-assure the first solo assessment"
     submit_label = "Record the quality assurance"
 
-    def allowed(self, user: User, assessor: Assessor) -> bool:
+    def allowed_on(self, user: User, assessor: Assessor) -> bool:
         return holds_role(user, Role.SENIOR_ASSESSOR, assessor.rpa_id) and assessor.user_id != user.pk
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -618,7 +580,7 @@ class QualityActionCloseView(RegisterFormView):
     submit_label = "Close the action"
     object: QualityAction
 
-    def allowed(self, user: User, assessor: Assessor) -> bool:
+    def allowed_on(self, user: User, assessor: Assessor) -> bool:
         return assessor.user_id != user.pk  # a senior assessor never closes an action on themself
 
     def get_form_kwargs(self) -> dict[str, Any]:

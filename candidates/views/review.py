@@ -9,15 +9,14 @@ from decimal import Decimal
 from typing import Any, ClassVar, cast
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, F
-from django.forms import Form
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.views.generic import FormView, View
+from django.views.generic import View
 
 from candidates import services
 from candidates.forms import review as forms
@@ -45,6 +44,7 @@ from candidates.selectors import (
 )
 from hnap.access import memberships_of, role_allows
 from hnap.files import file_read_decrypted
+from hnap.forms import add_service_errors
 from hnap.models import PreparationProvider, User
 from hnap.roles import Action, Role
 from hnap.selectors import national_fee_on
@@ -52,6 +52,7 @@ from hnap.tenant_views import (
     TenantCreateView,
     TenantDetailView,
     TenantListView,
+    TenantRecordFormView,
     TenantScopedMixin,
     TenantUpdateView,
 )
@@ -82,16 +83,6 @@ def is_rpa_admin_of(user: Any, rpa_id: int) -> bool:
 def is_pop_user_of(user: Any, pop_id: int) -> bool:
     """Whether the user works for that Provider of Preparation."""
     return any(m.role == Role.POP_USER and m.pop_id == pop_id for m in memberships_of(user))
-
-
-def add_service_errors(form: Form, error: ValidationError, renamed: dict[str, str] | None = None) -> None:
-    """Show a service's ValidationError on the form: by field where the form has it, else above the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        name = (renamed or {}).get(name, name)
-        form.add_error(name if name in form.fields else None, errors)
 
 
 def spreadsheet_safe(value: Any) -> str:
@@ -282,28 +273,16 @@ class CandidateDetailView(TenantDetailView):
 # --- decisions and records written through a form --------------------------------------------------
 
 
-class RecordFormView(TenantScopedMixin, FormView):  # type: ignore[type-arg]
-    """A form acting on one record: found through access (404 outside the tenant, 403 without the action),
-    then a service call whose errors re-display the form. Only the RPA's administrators, unless said."""
+class RecordFormView(TenantRecordFormView):
+    """A form acting on a candidate or one of their records; only the RPA's administrators, unless said."""
 
-    action = Action.CHANGE
-    rpa_admin_only: ClassVar[bool] = True
     template_name = "candidates/review_form.html"
-    title: ClassVar[str]
-    submit_label: ClassVar[str] = "Save"
-    # Service field name -> form field name, where they differ.
-    renamed_errors: ClassVar[dict[str, str]] = {}
+    rpa_admin_only: ClassVar[bool] = True
 
-    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.object = self.get_object()
-        if self.rpa_admin_only and not is_rpa_admin_of(request.user, self.object.rpa_id):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    def allowed(self, user: Any, obj: Any) -> bool:
+        return not self.rpa_admin_only or is_rpa_admin_of(user, obj.rpa_id)
 
     def acting_user(self) -> User:
-        """The signed-in user (dispatch has turned anonymous visitors away)."""
         return cast(User, self.request.user)
 
     def candidate(self) -> Candidate:
@@ -311,34 +290,10 @@ class RecordFormView(TenantScopedMixin, FormView):  # type: ignore[type-arg]
         return self.object if isinstance(self.object, Candidate) else self.object.candidate
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        context.update(
-            object=self.object,
-            candidate=self.candidate(),
-            title=self.title,
-            submit_label=self.submit_label,
-            back_url=self.back_url(),
-        )
-        return context
+        return super().get_context_data(**kwargs) | {"candidate": self.candidate()}
 
     def back_url(self) -> str:
         return reverse("candidate-detail", args=[self.candidate().pk])
-
-    def form_valid(self, form: Any) -> HttpResponse:
-        try:
-            message = self.perform(form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error, self.renamed_errors)
-            return self.form_invalid(form)
-        messages.success(self.request, message)
-        return HttpResponseRedirect(self.get_success_url())
-
-    def perform(self, data: dict[str, Any]) -> str:
-        """Call the service; returns the success message."""
-        raise NotImplementedError
-
-    def get_success_url(self) -> str:
-        return self.back_url()
 
 
 class CandidateReadinessView(RecordFormView):

@@ -109,9 +109,11 @@ class TestSchedule:
         """The reminder is never before the deadline was set: set at 11:00, due at 17:00, reminded from 11:00."""
         from django.utils import timezone
 
-        due_at = timezone.now() + timedelta(hours=6)
+        asked_at = timezone.now()
+        due_at = asked_at + timedelta(hours=6)
         deadline = deadline_schedule(rpa=rpa, kind="k.soon", title="Soon", due_at=due_at)
-        assert deadline.created_at <= deadline.remind_at < deadline.due_at
+        # Never reminded before it was set (a reminder time in the past would be useless), and before it is due.
+        assert asked_at <= deadline.remind_at < deadline.due_at
 
 
 class TestMeetAndCancel:
