@@ -241,3 +241,12 @@ def assessors_for_register(
     if q.strip():
         rows = rows.filter(Q(user__full_name__icontains=q.strip()) | Q(user__email__icontains=q.strip()))
     return rows
+
+
+def assessor_experience(*, assessor: Assessor) -> dict[str, int]:
+    """Experience on the register: assessments held (booked and past) and still to come, across every RPA the
+    person assesses for. The overturn rate joins it when moderation decisions exist."""
+    now = timezone.now()
+    return Assessment.objects.filter(assessor__user_id=assessor.user_id, state=AssessmentState.BOOKED).aggregate(
+        held=Count("pk", filter=Q(starts_at__lt=now)), coming=Count("pk", filter=Q(starts_at__gte=now))
+    )

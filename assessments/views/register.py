@@ -171,6 +171,7 @@ class AssessorDetailView(TenantDetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         assessor, user = self.object, self.request.user
+        context["experience"] = selectors.assessor_experience(assessor=assessor)
 
         def visible(model: type[Model], action: Action = Action.VIEW) -> Any:
             return model.objects.restrict(user, action).filter(assessor=assessor)  # type: ignore[attr-defined]

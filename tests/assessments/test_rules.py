@@ -291,3 +291,14 @@ class TestWeeklyCap:
         # Moving within its own week never counts itself twice.
         services.assessment_move(assessment=moved, starts_at=at(monday() + timedelta(days=4), 14), acting_user=None)
         assert weeks_over_cap() == []
+
+
+def test_the_register_shows_experience_held_and_to_come(rpa_a: RPA) -> None:
+    from assessments.factories import AssessmentFactory
+    from assessments.selectors import assessor_experience
+
+    assessor = AssessorFactory(rpa=rpa_a)
+    AssessmentFactory(assessor=assessor, rpa=rpa_a, starts_at=at(timezone.localdate() - timedelta(days=30)))
+    AssessmentFactory(assessor=assessor, rpa=rpa_a)  # 40 days ahead
+    AssessmentFactory(assessor=assessor, rpa=rpa_a, state=AssessmentState.CANCELLED)
+    assert assessor_experience(assessor=assessor) == {"held": 1, "coming": 1}
