@@ -1,7 +1,8 @@
 """Demo data for `make run`: users for every role across two RPAs and two PoPs, schools, deadlines, candidates,
 assessors and a booking.
 
-Idempotent: running it again changes nothing that is already there. Later issues extend it.
+Idempotent: running it again changes nothing that is already there. Later issues extend it (and raise
+DEMO_DATA_VERSION in hnap/embedded.py, so an existing `make run` database gets the new data).
 """
 
 from __future__ import annotations

@@ -25,6 +25,10 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+# Raised whenever seed_demo (hnap/demo.py) grows, so that `make run` loads the new demo data into an existing
+# database (seed_demo creates only what is missing).
+DEMO_DATA_VERSION = 3
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 DATABASE_NAME = "hnap"
@@ -261,11 +265,13 @@ def command_run(args: argparse.Namespace) -> int:
 
     try:
         _manage("migrate", "--no-input", "-v", "0", settings=settings)
+        # The demo data is loaded on the first run, and again (only what is missing) when a newer version of the
+        # code brings more of it; data a developer changed or deleted since is otherwise left alone.
         marker = run_dir / "demo-data-loaded"
-        if not marker.exists():
-            _log("loading demo data (first run)")
+        if not marker.exists() or marker.read_text().split(" ")[0] != f"v{DEMO_DATA_VERSION}":
+            _log("loading demo data" + (" (first run)" if not marker.exists() else " (new demo data in this version)"))
             _manage("seed_demo", settings=settings)
-            marker.write_text(time.strftime("%Y-%m-%dT%H:%M:%S"))
+            marker.write_text(f"v{DEMO_DATA_VERSION} {time.strftime('%Y-%m-%dT%H:%M:%S')}")
         address = f"127.0.0.1:{args.port}"
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings}
         celery = [sys.executable, "-m", "celery", "-A", "hnap"]
