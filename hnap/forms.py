@@ -131,3 +131,34 @@ def add_service_errors(form: forms.Form, error: ValidationError, renamed: dict[s
     for name, errors in error.error_dict.items():
         name = (renamed or {}).get(name, name)
         form.add_error(name if name in form.fields else None, errors)
+
+
+# Field templates drawing a choice as a GOV.UK radios or checkboxes group in a fieldset whose legend is the question.
+RADIOS_TEMPLATE = "govuk/radios.html"
+CHECKBOXES_TEMPLATE = "govuk/checkboxes.html"
+
+
+class GovukRadios(forms.RadioSelect):
+    """Radios whose error-summary link points at the first radio, as the GOV.UK pattern does."""
+
+    def id_for_label(self, id_: str, index: str | None = "0") -> str:
+        return super().id_for_label(id_, index)
+
+
+class GovukCheckboxes(forms.CheckboxSelectMultiple):
+    """Checkboxes whose error-summary link points at the first box."""
+
+    def id_for_label(self, id_: str, index: str | None = "0") -> str:
+        return super().id_for_label(id_, index)
+
+
+def radios(*, label: str, choices: Any, required_message: str, help_text: str = "") -> forms.ChoiceField:
+    """A required choice drawn as GOV.UK radios in a fieldset whose legend is the question."""
+    return forms.ChoiceField(
+        label=label,
+        choices=choices,
+        help_text=help_text,
+        widget=GovukRadios,
+        template_name=RADIOS_TEMPLATE,  # type: ignore[call-arg]
+        error_messages={"required": required_message},
+    )

@@ -11,9 +11,8 @@ from django import forms
 from django.utils import timezone
 
 from assessments.models import AssessmentMode, AssessmentState, Assessor
-from candidates.forms.review import RADIOS_TEMPLATE, GovukCheckboxes, GovukRadios
 from candidates.models import Candidate
-from hnap.forms import GovukFormMixin
+from hnap.forms import RADIOS_TEMPLATE, GovukCheckboxes, GovukFormMixin, GovukRadios
 
 DATE_HINT = "For example, 2027-03-15"
 TIME_HINT = "24-hour clock, for example 09:30"

@@ -16,38 +16,10 @@ from assessments.models import (
     Rating,
     TrainingTopic,
 )
-from hnap.forms import GovukFormMixin
+from hnap.forms import CHECKBOXES_TEMPLATE, RADIOS_TEMPLATE, GovukCheckboxes, GovukFormMixin, GovukRadios, radios
 from hnap.models import RPA, PreparationProvider, School
 
-RADIOS_TEMPLATE = "govuk/radios.html"
-CHECKBOXES_TEMPLATE = "govuk/checkboxes.html"
 YES_NO = [("yes", "Yes"), ("no", "No")]
-
-
-class GovukRadios(forms.RadioSelect):
-    """Radios whose error-summary link points at the first radio, as the GOV.UK pattern does."""
-
-    def id_for_label(self, id_: str, index: str | None = "0") -> str:
-        return super().id_for_label(id_, index)
-
-
-class GovukCheckboxes(forms.CheckboxSelectMultiple):
-    """Checkboxes whose error-summary link points at the first box."""
-
-    def id_for_label(self, id_: str, index: str | None = "0") -> str:
-        return super().id_for_label(id_, index)
-
-
-def radios(*, label: str, choices: Any, required_message: str, help_text: str = "") -> forms.ChoiceField:
-    """A required choice drawn as GOV.UK radios in a fieldset whose legend is the question."""
-    return forms.ChoiceField(
-        label=label,
-        choices=choices,
-        help_text=help_text,
-        widget=GovukRadios,
-        template_name=RADIOS_TEMPLATE,  # type: ignore[call-arg]
-        error_messages={"required": required_message},
-    )
 
 
 def _yes_no(value: str) -> bool | None:

@@ -18,32 +18,11 @@ from candidates.models import (
     Subject,
 )
 from hnap.files import MAX_UPLOAD_BYTES, CheckedUpload, upload_check
-from hnap.forms import GovukFormMixin
+from hnap.forms import GovukFormMixin, radios
 from hnap.models import RPA, PreparationProvider, School
 
-# A field drawn as a GOV.UK radios group inside a fieldset whose legend is the question.
-RADIOS_TEMPLATE = "govuk/radios.html"
 IMPORT_MAX_BYTES = 1024 * 1024
 GIAS_URL = "https://get-information-schools.service.gov.uk/"
-
-
-class GovukRadios(forms.RadioSelect):
-    """Radios whose error-summary link goes to the first option, as the GOV.UK pattern asks."""
-
-    def id_for_label(self, id_: str, index: str | None = "0") -> str:
-        return f"{id_}_{index}" if id_ and index is not None else id_
-
-
-def radios(*, label: str, choices: Any, required_message: str, help_text: str = "") -> forms.ChoiceField:
-    """A required choice drawn as GOV.UK radios in a fieldset."""
-    return forms.ChoiceField(
-        label=label,
-        choices=choices,
-        help_text=help_text,
-        widget=GovukRadios,
-        template_name=RADIOS_TEMPLATE,  # type: ignore[call-arg]
-        error_messages={"required": required_message},
-    )
 
 
 class FormErrorsMixin:

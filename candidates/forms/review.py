@@ -9,25 +9,8 @@ from django import forms
 
 from candidates.models import CandidateStatus, FundingSource, PreparationCourse, RegionalCharge
 from candidates.selectors import SORTS
-from hnap.forms import GovukFormMixin
+from hnap.forms import CHECKBOXES_TEMPLATE, RADIOS_TEMPLATE, GovukCheckboxes, GovukFormMixin, GovukRadios
 from hnap.models import PreparationProvider
-
-RADIOS_TEMPLATE = "govuk/radios.html"
-CHECKBOXES_TEMPLATE = "govuk/checkboxes.html"
-
-
-class GovukRadios(forms.RadioSelect):
-    """Radios whose error-summary link points at the first radio, as the GOV.UK pattern does."""
-
-    def id_for_label(self, id_: str, index: str | None = "0") -> str:
-        return super().id_for_label(id_, index)
-
-
-class GovukCheckboxes(forms.CheckboxSelectMultiple):
-    """Checkboxes whose error-summary link points at the first box."""
-
-    def id_for_label(self, id_: str, index: str | None = "0") -> str:
-        return super().id_for_label(id_, index)
 
 
 def _yes_no(value: Any) -> bool:
