@@ -3,11 +3,13 @@ queries whatever the size of the register), week counts against the cap, and boo
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, DecimalField, Exists, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -26,6 +28,7 @@ from assessments.models import (
     week_start,
 )
 from candidates.models import Candidate
+from hnap.models import Deadline
 
 # Workload is balanced over this many weeks before the proposed week.
 RECENT_WEEKS = 12
@@ -63,10 +66,40 @@ def assessors_annotated(*, assessors: QuerySet[Assessor], monday: date) -> Query
     )
 
 
+def assessors_serving(*, rpa_ids: Iterable[int]) -> QuerySet[Assessor]:
+    """Every assessor who could ever assess for these RPAs: their own registers, and assessors of other RPAs who
+    opted in to assess for them (ASR-5, RISK-1). Never anyone outside the Partnership."""
+    ids = list(rpa_ids)
+    return Assessor.objects.filter(Q(rpa_id__in=ids) | Q(willing_rpas__in=ids)).distinct()
+
+
 def assessor_pool(*, candidate: Candidate) -> QuerySet[Assessor]:
-    """Every assessor who could ever assess for the candidate's RPA: its own register, and assessors of other RPAs
-    who opted in to assess for it (ASR-5, RISK-1). Never anyone outside the Partnership."""
-    return Assessor.objects.filter(Q(rpa_id=candidate.rpa_id) | Q(willing_rpas=candidate.rpa_id)).distinct()
+    """Every assessor who could ever assess for the candidate's RPA."""
+    return assessors_serving(rpa_ids=[candidate.rpa_id])
+
+
+def assessment_window(*, candidate: Candidate) -> tuple[date, date]:
+    """ASM-1: the first and last day of the RPA's window after the candidate's final preparation session."""
+    final = candidate.course.final_session
+    rpa = candidate.rpa
+    return final + timedelta(weeks=rpa.assessment_window_min_weeks), final + timedelta(
+        weeks=rpa.assessment_window_max_weeks
+    )
+
+
+def assessment_tasks_deadline(*, assessment: Assessment) -> Deadline | None:
+    """ASM-2: the latest deadline set for the candidate's written tasks to reach the assessor."""
+    from assessments.services import TASKS_DEADLINE_KIND
+
+    return (
+        Deadline.objects.filter(
+            kind=TASKS_DEADLINE_KIND,
+            content_type=ContentType.objects.get_for_model(Assessment),
+            object_id=assessment.pk,
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
 
 
 @dataclass

@@ -31,7 +31,7 @@ from assessments.models import (
     Unavailability,
     week_start,
 )
-from assessments.selectors import assessor_pool, proposals_rank, register_for_week
+from assessments.selectors import assessment_window, assessor_pool, proposals_rank, register_for_week
 from assessments.st1380 import KSB_CODES
 from candidates.models import Candidate, DisabilityDisclosure
 from candidates.selectors import candidate_is_paid, candidate_is_ready_for_allocation
@@ -312,8 +312,7 @@ def _check_cap(*, assessor: Assessor, monday: date, override_reason: str, exclud
 def _window(*, candidate: Candidate, day: date) -> str:
     rpa = candidate.rpa
     final = candidate.course.final_session
-    earliest = final + timedelta(weeks=rpa.assessment_window_min_weeks)
-    latest = final + timedelta(weeks=rpa.assessment_window_max_weeks)
+    earliest, latest = assessment_window(candidate=candidate)
     if earliest <= day <= latest:
         return ""
     return (

@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -42,7 +41,7 @@ from candidates.api.views import FIELD_ERRORS, FORBIDDEN, NOT_FOUND, REFUSALS, p
 from candidates.models import Candidate, DisabilityDisclosure
 from hnap.access import memberships_of, restrict
 from hnap.api.base import TenantViewSetMixin
-from hnap.models import Deadline, DeadlineState
+from hnap.models import DeadlineState
 from hnap.roles import Action, Role
 
 CONFIRM_OUTSIDE_WINDOW = "Send true to book outside the window."
@@ -400,18 +399,9 @@ class AssessorViewSet(TenantViewSetMixin, mixins.ListModelMixin, mixins.Retrieve
 
 
 def tasks_due_at(*, assessment: Assessment) -> Any:
-    """ASM-2: when the candidate's written tasks are due to the assessor (the deadline the booking scheduled)."""
-    return (
-        Deadline.objects.filter(
-            kind=services.TASKS_DEADLINE_KIND,
-            content_type=ContentType.objects.get_for_model(Assessment),
-            object_id=assessment.pk,
-        )
-        .exclude(state=DeadlineState.CANCELLED)
-        .order_by("-created_at", "-pk")
-        .values_list("due_at", flat=True)
-        .first()
-    )
+    """ASM-2: when the candidate's written tasks are due to the assessor (none once the booking is cancelled)."""
+    deadline = selectors.assessment_tasks_deadline(assessment=assessment)
+    return deadline.due_at if deadline and deadline.state != DeadlineState.CANCELLED else None
 
 
 @extend_schema_view(

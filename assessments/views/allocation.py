@@ -12,10 +12,9 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -26,7 +25,14 @@ from django.views.generic import TemplateView, View
 from assessments import services
 from assessments.forms import allocation as forms
 from assessments.models import WEEKLY_CAP, Assessment, AssessmentState, Assessor, Unavailability, week_start
-from assessments.selectors import Proposal, assessor_proposals, assessor_week_counts
+from assessments.selectors import (
+    Proposal,
+    assessment_tasks_deadline,
+    assessment_window,
+    assessor_proposals,
+    assessor_week_counts,
+    assessors_serving,
+)
 from candidates.models import Candidate, DisabilityDisclosure
 from candidates.selectors import (
     candidate_is_paid,
@@ -37,7 +43,7 @@ from candidates.selectors import (
 from candidates.views.review import RecordFormView, is_rpa_admin_of
 from hnap.access import memberships_of, role_allows
 from hnap.forms import add_service_errors
-from hnap.models import Deadline, DeadlineState, User
+from hnap.models import DeadlineState, User
 from hnap.roles import Action, Role
 from hnap.tenant_views import TenantCreateView, TenantDetailView, TenantListView, TenantScopedMixin
 
@@ -65,7 +71,7 @@ def allocatable(candidates: QuerySet[Candidate], user: Any) -> QuerySet[Candidat
 def first_day_to_propose(candidate: Candidate) -> date:
     """The Monday that opens the RPA's window after the candidate's final session (ASM-1), or next week's Monday
     when that has passed."""
-    opens = candidate.course.final_session + timedelta(weeks=candidate.rpa.assessment_window_min_weeks)
+    opens, _ = assessment_window(candidate=candidate)
     monday = opens + timedelta(days=-opens.weekday() % 7)
     next_week = week_start(timezone.localdate()) + timedelta(weeks=1)
     return monday if monday >= timezone.localdate() else next_week
@@ -88,20 +94,6 @@ def proposal_label(proposal: Proposal) -> str:
     if proposal.eligible:
         return f"{name}: {'; '.join(proposal.notes)}"
     return f"{name}: week full ({proposal.week_count} of {WEEKLY_CAP} booked), only with a recorded reason"
-
-
-def tasks_deadline(assessment: Assessment) -> Deadline | None:
-    """ASM-2: the deadline for the candidate's written tasks to reach the assessor (the latest one set)."""
-    # Read through the assessment the user may see: the deadline's responsible person is the candidate.
-    return (
-        Deadline.objects.filter(
-            kind=services.TASKS_DEADLINE_KIND,
-            content_type=ContentType.objects.get_for_model(Assessment),
-            object_id=assessment.pk,
-        )
-        .order_by("-created_at", "-pk")
-        .first()
-    )
 
 
 # --- the RPA's bookings and the candidates ready to allocate ---------------------------------------
@@ -238,7 +230,7 @@ class CandidateAllocateView(RecordFormView):
         candidate, user = self.object, self.request.user
         proposals = self.proposals()
         monday = week_start(self.day())
-        final = candidate.course.final_session
+        window = assessment_window(candidate=candidate)
         context.update(
             monday=monday,
             sunday=monday + timedelta(days=6),
@@ -253,8 +245,8 @@ class CandidateAllocateView(RecordFormView):
             .filter(candidate=candidate, state=AssessmentState.BOOKED)
             .first(),
             disclosure=DisabilityDisclosure.objects.restrict(user, Action.VIEW).filter(candidate=candidate).first(),
-            window_opens=final + timedelta(weeks=candidate.rpa.assessment_window_min_weeks),
-            window_closes=final + timedelta(weeks=candidate.rpa.assessment_window_max_weeks),
+            window_opens=window[0],
+            window_closes=window[1],
             window_warning=self.window_warning,
         )
         return context
@@ -322,10 +314,7 @@ class AssessmentCreateView(TenantCreateView):
         # assess for it (as the proposals do), though it cannot open their register entries.
         rpas = admin_rpa_ids(self.request.user)
         form.fields["assessor"].queryset = (
-            Assessor.objects.filter(Q(rpa_id__in=rpas) | Q(willing_rpas__in=rpas))
-            .distinct()
-            .select_related("user", "rpa")
-            .order_by("user__full_name", "pk")
+            assessors_serving(rpa_ids=rpas).select_related("user", "rpa").order_by("user__full_name", "pk")
         )
         return form
 
@@ -454,7 +443,7 @@ class AssessmentDetailView(TenantDetailView):
         context = super().get_context_data(**kwargs)
         assessment, user = self.object, self.request.user
         booked = assessment.state == AssessmentState.BOOKED
-        deadline = tasks_deadline(assessment)
+        deadline = assessment_tasks_deadline(assessment=assessment)
         # REG-8: special-category data for the allocated assessor while the booking stands, and for those who may
         # see the disclosure itself (the RPA's administrators); never a PoP or a senior assessor.
         disclosures = DisabilityDisclosure.objects.filter(candidate_id=assessment.candidate_id)
