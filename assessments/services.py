@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -15,9 +15,18 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from assessments.file_services import (
+    assessment_candidate_inform,
+    assessment_file_close,
+    assessment_file_move,
+    assessment_file_open,
+    tasks_deadline_schedule,
+)
 from assessments.models import (
+    TASKS_DEADLINE_KIND,
     WEEKLY_CAP,
     Assessment,
+    AssessmentFile,
     AssessmentState,
     Assessor,
     AssessorStatus,
@@ -35,15 +44,10 @@ from assessments.selectors import assessment_window, assessor_pool, proposals_ra
 from assessments.st1380 import KSB_CODES
 from candidates.models import Candidate, DisabilityDisclosure
 from candidates.selectors import candidate_is_paid, candidate_is_ready_for_allocation
-from hnap.deadlines import deadline_cancel, deadline_schedule
+from hnap.deadlines import deadline_cancel
 from hnap.grants import grant_object_access, grants_revoke_for
 from hnap.models import RPA, Membership, Notification, PreparationProvider, School, User
 from hnap.roles import Role
-from hnap.workdays import end_of_day
-
-TASKS_DEADLINE_KIND = "assessments.tasks_due"
-# ASM-2: the candidate's written tasks reach the assessor at least 10 days before the assessment.
-TASKS_DAYS_BEFORE = 10
 
 
 class OutsideWindow(ValidationError):
@@ -322,18 +326,6 @@ def _window(*, candidate: Candidate, day: date) -> str:
     )
 
 
-def _schedule_tasks_deadline(*, assessment: Assessment) -> None:
-    day = timezone.localtime(assessment.starts_at).date() - timedelta(days=TASKS_DAYS_BEFORE)
-    deadline_schedule(
-        rpa=assessment.candidate.rpa,
-        kind=TASKS_DEADLINE_KIND,
-        title=f"Written tasks of {assessment.candidate.full_name} due to the assessor",
-        subject=assessment,
-        responsible=assessment.candidate.user,
-        due_at=max(end_of_day(day), end_of_day(timezone.localdate())),
-    )
-
-
 def _grant_cross_rpa(*, assessment: Assessment, acting_user: User | None) -> None:
     if assessment.cross_rpa:
         grant_object_access(
@@ -426,7 +418,9 @@ def assessment_book(
         # ASR-2: one solo assessment, then a senior assessor's QA before any other allocation.
         Assessor.objects.filter(pk=assessor.pk).update(status=AssessorStatus.FIRST_SOLO_PENDING_QA)
     _grant_cross_rpa(assessment=assessment, acting_user=acting_user)
-    _schedule_tasks_deadline(assessment=assessment)
+    tasks_deadline_schedule(assessment=assessment)
+    assessment_file_open(assessment=assessment, acting_user=acting_user)
+    assessment_candidate_inform(assessment=assessment)
     Notification.objects.create(
         user=assessor.user,
         subject=f"New assessment: {candidate.full_name}",
@@ -460,7 +454,7 @@ def assessment_move(
     assessment.week_start = monday
     assessment.save(update_fields=["starts_at", "week_start", "cap_override_reason", "cap_override_by"])
     deadline_cancel(kind=TASKS_DEADLINE_KIND, subject=assessment)
-    _schedule_tasks_deadline(assessment=assessment)
+    tasks_deadline_schedule(assessment=assessment)
     return assessment
 
 
@@ -472,6 +466,8 @@ def assessment_cancel(*, assessment: Assessment, acting_user: User | None, reaso
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if assessment.state != AssessmentState.BOOKED:
         return assessment
+    if AssessmentFile.objects.filter(assessment=assessment, version_count__gt=0).exists():
+        raise ValidationError("The assessment's file has been submitted: the assessment took place and stands.")
     assessment.state = AssessmentState.CANCELLED
     assessment.cancelled_at = timezone.now()
     assessment.cancel_reason = reason.strip()
@@ -479,6 +475,7 @@ def assessment_cancel(*, assessment: Assessment, acting_user: User | None, reaso
     assessment.save(update_fields=["state", "cancelled_at", "cancel_reason", "owner"])
     deadline_cancel(kind=TASKS_DEADLINE_KIND, subject=assessment)
     grants_revoke_for(obj=assessment)
+    assessment_file_close(assessment=assessment)
     return assessment
 
 
@@ -489,7 +486,7 @@ def assessment_reallocate(
     """Give a booked assessment to another assessor on the same date (e.g. after a suspension, ASR-8)."""
     old = Assessment.objects.select_related("candidate").get(pk=assessment.pk)
     assessment_cancel(assessment=old, acting_user=acting_user, reason=reason)
-    return assessment_book(
+    new = assessment_book(
         candidate=old.candidate,
         assessor=assessor,
         starts_at=old.starts_at,
@@ -501,6 +498,8 @@ def assessment_reallocate(
         unpaid_exception_reason=old.unpaid_exception_reason,
         confirm_outside_window=True,
     )
+    assessment_file_move(old=old, new=new)
+    return new
 
 
 @dataclass

@@ -6,7 +6,8 @@ an unknown model or an action no role grants gives `.none()`.
 
 Models declare, as class attributes, how a scope reaches them:
   access_pop_path    lookup from the record to its PoP (for PoP users), e.g. "pop"
-  access_owner_path  lookup from the record to the user who owns it, e.g. "responsible"
+  access_owner_path  lookup from the record to the user who owns it, e.g. "responsible"; a tuple of lookups when
+                     more than one person owns it in their own way (the candidate and the assessor of an assessment)
 """
 
 from __future__ import annotations
@@ -126,7 +127,8 @@ def restrict(queryset: models.QuerySet[Any], user: User | AnonymousUser | None, 
         condition |= Q(**{f"{pop_path}__in": sorted(pop_ids)})
     owner_path = getattr(model, "access_owner_path", None)
     if own and owner_path and user is not None:
-        condition |= Q(**{owner_path: user.pk})
+        for path in (owner_path,) if isinstance(owner_path, str) else owner_path:
+            condition |= Q(**{path: user.pk})
     if user is not None and user.is_authenticated:
         condition |= Q(pk__in=_object_grant_ids(user, model, action))  # type: ignore[arg-type]
     return queryset.filter(condition)

@@ -23,4 +23,6 @@ app.conf.beat_schedule = {
     "beat-heartbeat": {"task": "hnap.tasks.beat_heartbeat", "schedule": 15.0},
     # The deadline engine's sweep: reminders, escalations and breaches (hnap/deadlines.py).
     "deadline-sweep": {"task": "hnap.tasks.deadline_sweep", "schedule": _deadline_sweep_schedule()},
+    # Confirmed results whose candidate has since paid are released (PAY-1, MOD-12).
+    "results-release": {"task": "assessments.tasks.results_release_due", "schedule": crontab(minute="*/15")},
 }

@@ -68,6 +68,21 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
 
+# APP-2..APP-4, APP-6 in words a candidate reads; each RPA can replace it with its own.
+DEFAULT_APPEALS_PROCEDURE = """You have the right to appeal against the outcome of your HLTA assessment.
+
+An appeal can be made only by you, the candidate, and only on these grounds: that we used procedures that are \
+not consistent with the HLTA National Assessment Partnership's Code of Practice, or that we used them improperly \
+or unfairly in reaching the judgement. An appeal against the assessor's academic judgement alone cannot be accepted.
+
+To appeal, write to us through your sign-in (or ask us to log your appeal once we have confirmed who you \
+are), saying which ground you appeal on and the evidence for it. We will acknowledge your appeal, tell you \
+within what time it will be considered, and send you a written account of the outcome.
+
+If you are still dissatisfied with the outcome, you can refer your case to the HLTA National Assessment \
+Partnership, which will convene a review panel of two senior assessors from two other RPAs."""
+
+
 class RPA(models.Model):
     """A Regional Provider of Assessment: the tenant whose data is walled off from the others'."""
 
@@ -90,6 +105,11 @@ class RPA(models.Model):
     )
     assessment_window_max_weeks = models.PositiveSmallIntegerField(
         default=9, help_text="Latest assessment, in weeks after the final preparation session (ASM-1)."
+    )
+    appeals_procedure = models.TextField(
+        default=DEFAULT_APPEALS_PROCEDURE,
+        help_text="The RPA's appeals procedure, sent to candidates with the first information about their assessment "
+        "and published on a public page (APP-2).",
     )
 
     class Meta:

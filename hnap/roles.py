@@ -86,6 +86,15 @@ ROLE_GRANTS: dict[str, dict[str, Grant]] = {
         "assessments.performancereview": _grant(Scope.RPA, VIEW, ADD),
         "assessments.qualityaction": _grant(Scope.RPA, VIEW, ADD, CHANGE),
         "assessments.assessment": _grant(Scope.RPA, VIEW, ADD, CHANGE),
+        # The file: scrutiny (SCR-1..SCR-3), issues in the candidate's documents (PREP-3), passing feedback on
+        # (PREP-1, PREP-2) and results (MOD-12).
+        "assessments.assessmentfile": _grant(Scope.RPA, VIEW, CHANGE),
+        "assessments.taskdocument": _grant(Scope.RPA, VIEW),
+        "assessments.documentissue": _grant(Scope.RPA, VIEW, ADD),
+        "assessments.fileversion": _grant(Scope.RPA, VIEW),
+        "assessments.scrutinydecision": _grant(Scope.RPA, VIEW, ADD),
+        "assessments.preparationfeedback": _grant(Scope.RPA, VIEW, CHANGE),
+        "assessments.result": _grant(Scope.RPA, VIEW),
     },
     Role.SENIOR_ASSESSOR: {
         "hnap.deadline": _grant(Scope.RPA, VIEW),
@@ -101,6 +110,12 @@ ROLE_GRANTS: dict[str, dict[str, Grant]] = {
         "assessments.performancereview": _grant(Scope.RPA, VIEW, ADD),
         "assessments.qualityaction": _grant(Scope.RPA, VIEW, ADD, CHANGE),
         "assessments.assessment": _grant(Scope.RPA, VIEW),
+        # Senior assessors lead quality assurance: they may scrutinise files too.
+        "assessments.assessmentfile": _grant(Scope.RPA, VIEW, CHANGE),
+        "assessments.taskdocument": _grant(Scope.RPA, VIEW),
+        "assessments.fileversion": _grant(Scope.RPA, VIEW),
+        "assessments.scrutinydecision": _grant(Scope.RPA, VIEW, ADD),
+        "assessments.preparationfeedback": _grant(Scope.RPA, VIEW),
     },
     Role.ASSESSOR: {
         "hnap.deadline": _grant(Scope.OWN, VIEW),
@@ -113,9 +128,22 @@ ROLE_GRANTS: dict[str, dict[str, Grant]] = {
         "assessments.unavailability": _grant(Scope.OWN, VIEW, ADD, DELETE),
         "assessments.performancereview": _grant(Scope.OWN, VIEW),
         "assessments.assessment": _grant(Scope.OWN, VIEW),
+        # The files they write: drafts, versions, the candidate's documents, issues raised with the candidate
+        # (PREP-3), scrutiny decisions on their files and their feedback to the PoP (PREP-1, PREP-2).
+        "assessments.assessmentfile": _grant(Scope.OWN, VIEW, CHANGE),
+        "assessments.taskdocument": _grant(Scope.OWN, VIEW, ADD),
+        "assessments.documentissue": _grant(Scope.OWN, VIEW, ADD),
+        "assessments.fileversion": _grant(Scope.OWN, VIEW),
+        "assessments.scrutinydecision": _grant(Scope.OWN, VIEW),
+        "assessments.preparationfeedback": _grant(Scope.OWN, VIEW, ADD, CHANGE),
     },
     Role.MODERATOR: {
         "hnap.deadline": _grant(Scope.OWN, VIEW),
+        # Moderators read the RPA's files (the moderation issue adds their decisions).
+        "assessments.assessmentfile": _grant(Scope.RPA, VIEW),
+        "assessments.taskdocument": _grant(Scope.RPA, VIEW),
+        "assessments.fileversion": _grant(Scope.RPA, VIEW),
+        "assessments.scrutinydecision": _grant(Scope.RPA, VIEW),
     },
     # A PoP reaches the candidates it registered, whichever RPA they are with; never a disability
     # disclosure once made (REG-8), and Level 2 copies only of its own candidates (S11-4).
@@ -127,12 +155,20 @@ ROLE_GRANTS: dict[str, dict[str, Grant]] = {
         "candidates.level2evidence": _grant(Scope.POP, VIEW, ADD),
         "candidates.changereport": _grant(Scope.POP, VIEW, ADD),
         "candidates.invoice": _grant(Scope.POP, VIEW),
+        # Feedback on their preparation, once the RPA has passed it on (PREP-1, PREP-2).
+        "assessments.preparationfeedback": _grant(Scope.POP, VIEW),
     },
     Role.PARTNERSHIP_ADMIN: {},
     # A candidate sees their own application, its state and what is missing, and their invoices.
     Role.CANDIDATE: {
         "candidates.candidate": _grant(Scope.OWN, VIEW),
         "candidates.invoice": _grant(Scope.OWN, VIEW),
+        # Their assessment: the written tasks they send (ASM-2), issues raised with them (PREP-3), their released
+        # result (MOD-12, PAY-1) and the appeals procedure (APP-2).
+        "assessments.assessment": _grant(Scope.OWN, VIEW),
+        "assessments.taskdocument": _grant(Scope.OWN, VIEW, ADD, DELETE),
+        "assessments.documentissue": _grant(Scope.OWN, VIEW),
+        "assessments.result": _grant(Scope.OWN, VIEW),
     },
 }
 
@@ -142,6 +178,9 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("Candidates", "candidate-list"),
         ("Assessors", "assessor-list"),
         ("Assessments", "assessment-list"),
+        ("Scrutiny", "scrutiny-queue"),
+        ("Files", "file-list"),
+        ("Preparation feedback", "preparationfeedback-list"),
         ("Reported changes", "changereport-list"),
         ("Regional charges", "charge-list"),
         ("Deadlines", "deadline-dashboard"),
@@ -150,19 +189,22 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
     Role.SENIOR_ASSESSOR: [
         ("Candidates", "candidate-list"),
         ("Assessors", "assessor-list"),
+        ("Scrutiny", "scrutiny-queue"),
         ("Deadlines", "deadline-dashboard"),
     ],
     Role.ASSESSOR: [
         ("My assessments", "assessment-calendar"),
+        ("My files", "file-list"),
         ("My register entry", "assessor-list"),
         ("My deadlines", "deadline-dashboard"),
     ],
-    Role.MODERATOR: [("My deadlines", "deadline-dashboard")],
+    Role.MODERATOR: [("Files", "file-list"), ("My deadlines", "deadline-dashboard")],
     Role.POP_USER: [
         ("Candidates", "candidate-list"),
         ("Courses", "course-list"),
+        ("Preparation feedback", "preparationfeedback-list"),
         ("My deadlines", "deadline-dashboard"),
     ],
     Role.PARTNERSHIP_ADMIN: [("Level 2 qualifications", "qualification-list")],
-    Role.CANDIDATE: [("My application", "candidate-list")],
+    Role.CANDIDATE: [("My application", "candidate-list"), ("My assessment", "candidate-assessment")],
 }

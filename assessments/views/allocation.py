@@ -23,6 +23,7 @@ from django.utils.dateparse import parse_date
 from django.views.generic import TemplateView, View
 
 from assessments import services
+from assessments.file_selectors import tasks_due_at
 from assessments.forms import allocation as forms
 from assessments.models import WEEKLY_CAP, Assessment, AssessmentState, Assessor, Unavailability, week_start
 from assessments.selectors import (
@@ -454,7 +455,7 @@ class AssessmentDetailView(TenantDetailView):
         context.update(
             booked=booked,
             ends_at=assessment.starts_at + ASSESSMENT_LENGTH,
-            tasks_due_on=timezone.localtime(assessment.starts_at).date() - timedelta(days=services.TASKS_DAYS_BEFORE),
+            tasks_due_on=timezone.localtime(tasks_due_at(starts_at=assessment.starts_at)).date(),
             deadline=deadline,
             tasks_late=bool(
                 deadline

@@ -1,0 +1,65 @@
+"""The assessment file and the result letter as PDF documents (for moderators, the record and the candidate)."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from assessments.file_parts import F0_FIELDS, JUDGEMENTS, MEETINGS
+from assessments.models import AssessmentFile, FileVersion, Outcome, Result
+from hnap.models import HLTAStandard
+from hnap.pdf import pdf_render
+
+
+def file_version_pdf(*, version: FileVersion) -> bytes:
+    """One submitted version of the file, every part in order, headed with the RPA, version and submission time."""
+    file: AssessmentFile = version.file
+    content = version.content
+    standards = HLTAStandard.objects.filter(framework__is_default=True).order_by("number")
+    grid = content.get("grid") or {}
+    rows = [
+        (s, JUDGEMENTS.get((grid.get(str(s.number)) or {}).get("judgement", ""), ""), grid.get(str(s.number)) or {})
+        for s in standards
+    ]
+    tasks = content.get("tasks") or {}
+    return pdf_render(
+        template="assessments/pdf/file.html",
+        context={
+            "file": file,
+            "version": version,
+            "rpa": file.rpa,
+            "f0": [(label, (content.get("f0") or {}).get(key, "")) for key, label in F0_FIELDS.items()],
+            "tasks": [
+                (
+                    n,
+                    [d for d in version.documents if d.get("task_number") == n],
+                    (tasks.get(str(n)) or {}).get("notes", ""),
+                )
+                for n in range(1, 9)
+            ],
+            "evidence": [d for d in version.documents if d.get("kind") == "evidence"],
+            "grid": rows,
+            "meetings": [(m, content.get(m.key) or {}) for m in MEETINGS],
+            "f15": content.get("f15") or {},
+            "outcome": Outcome(version.outcome).label,
+            "printed_at": timezone.now(),
+        },
+    )
+
+
+def result_letter_pdf(*, result: Result) -> bytes:
+    """The letter releasing a confirmed result to the candidate, with their right to appeal (APP-2)."""
+    standards = {
+        s.number: s
+        for s in HLTAStandard.objects.filter(framework__is_default=True, number__in=result.reassess_standards)
+    }
+    return pdf_render(
+        template="assessments/pdf/result_letter.html",
+        context={
+            "result": result,
+            "candidate": result.candidate,
+            "rpa": result.candidate.rpa,
+            "outcome": Outcome(result.outcome).label,
+            "reassess": [standards[n] for n in result.reassess_standards if n in standards],
+            "dated": timezone.localdate(),
+        },
+    )
