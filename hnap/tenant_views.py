@@ -30,6 +30,9 @@ class TenantScopedMixin(LoginRequiredMixin):
 
     model: ClassVar[type[models.Model]]
     action: ClassVar[Action] = Action.VIEW
+    # A write that adds records of another model under this one (a candidate's documents under their assessment):
+    # the record is found by VIEW, and `action` is then checked on this model's grant instead.
+    action_model: ClassVar[type[models.Model] | None] = None
     request: HttpRequest
     kwargs: dict[str, Any]
     object: Any
@@ -49,7 +52,10 @@ class TenantScopedMixin(LoginRequiredMixin):
             if pk is not None and own.exists():
                 raise PermissionDenied
             raise Http404
-        if self.action is not Action.VIEW and not self.scoped(self.action).filter(pk=obj.pk).exists():
+        if self.action_model is not None:
+            if not role_allows(self.request.user, self.action_model, self.action):
+                raise PermissionDenied
+        elif self.action is not Action.VIEW and not self.scoped(self.action).filter(pk=obj.pk).exists():
             raise PermissionDenied
         return obj
 

@@ -20,8 +20,16 @@ from assessments.factories import (
     QualityActionFactory,
     UnavailabilityFactory,
     at,
+    file_with_tasks,
+    submitted_file,
 )
-from candidates.factories import ready_candidate
+from assessments.file_services import (
+    file_scrutinise,
+    preparation_feedback_record,
+    result_confirm,
+    task_document_upload,
+)
+from candidates.factories import pdf_with, ready_candidate
 from candidates.models import Candidate
 from hnap.factories import UserFactory
 from tests.support.matrix_types import Setting, TenantModel
@@ -32,6 +40,15 @@ _numbers = itertools.count(1)
 def _monday(weeks_ahead: int) -> Any:
     day = timezone.localdate() + timedelta(weeks=weeks_ahead)
     return day - timedelta(days=day.weekday())
+
+
+def _file(rpa: Any, last_name: str, *, submitted: bool = True) -> am.AssessmentFile:
+    """A file of `rpa` whose candidate is named `last_name`: submitted (version 1), or still a draft with the
+    candidate's documents, its assessment three days ago either way."""
+    candidate = ready_candidate(rpa=rpa, last_name=last_name)
+    if submitted:
+        return submitted_file(candidate=candidate)
+    return file_with_tasks(candidate=candidate)
 
 
 def assessor_payload(setting: Setting) -> dict[str, Any]:
@@ -113,6 +130,49 @@ ASSESSMENT_MODELS: dict[type[models.Model], TenantModel] = {
     am.Assessment: TenantModel(
         make=lambda rpa, marker: AssessmentFactory(candidate=ready_candidate(rpa=rpa), teacher_name=marker),
         payload=assessment_payload,
+    ),
+    # The assessment file and what hangs off it (issue 6). A file's pages show its candidate's name, so the marker
+    # is the candidate's last name; the file is submitted where its pages need a version.
+    am.AssessmentFile: TenantModel(
+        make=lambda rpa, marker: _file(rpa, marker),
+        payload=lambda setting: {"decision": "accept", "reasons": "Written by the matrix", "part": "f15"},
+    ),
+    am.TaskDocument: TenantModel(
+        make=lambda rpa, marker: task_document_upload(
+            file=_file(rpa, "Doc", submitted=False),
+            kind="evidence",
+            title=marker,
+            name="evidence.pdf",
+            content=pdf_with(marker),
+            acting_user=None,
+        ),
+        payload=lambda setting: {"kind": "evidence", "title": "Written by the matrix"},
+    ),
+    am.DocumentIssue: TenantModel(
+        make=lambda rpa, marker: am.DocumentIssue.objects.create(
+            rpa=rpa, file=_file(rpa, "Issue", submitted=False), message=marker
+        ),
+        payload=lambda setting: {"message": "Written by the matrix"},
+    ),
+    am.FileVersion: TenantModel(
+        make=lambda rpa, marker: _file(rpa, marker).versions.get(),
+        payload=lambda setting: {},
+    ),
+    am.ScrutinyDecision: TenantModel(
+        make=lambda rpa, marker: file_scrutinise(
+            file=_file(rpa, "Scrutinised"), decision="return", reasons=marker, acting_user=None
+        ),
+        payload=lambda setting: {"decision": "accept", "reasons": "Written by the matrix"},
+    ),
+    am.PreparationFeedback: TenantModel(
+        make=lambda rpa, marker: preparation_feedback_record(
+            file=_file(rpa, "Prepared"), quality="well", comments=marker, acting_user=None
+        ),
+        payload=lambda setting: {"quality": "well", "comments": "Written by the matrix", "rpa_note": "Matrix"},
+    ),
+    am.Result: TenantModel(
+        make=lambda rpa, marker: result_confirm(file=_file(rpa, marker), via="event_closed", acting_user=None),
+        payload=lambda setting: {},
     ),
 }
 
