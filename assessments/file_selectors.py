@@ -52,9 +52,10 @@ def file_current_documents(*, file: AssessmentFile) -> QuerySet[TaskDocument]:
 
 def file_task_sheets(*, file: AssessmentFile) -> set[int]:
     """The task numbers (1-8) with a current response sheet attached."""
-    return set(
-        file.documents.filter(kind=DocumentKind.TASK, replaced_at__isnull=True).values_list("task_number", flat=True)
+    numbers = file.documents.filter(kind=DocumentKind.TASK, replaced_at__isnull=True).values_list(
+        "task_number", flat=True
     )
+    return {n for n in numbers if n is not None}
 
 
 def file_what_is_missing(*, file: AssessmentFile) -> dict[str, list[str]]:
@@ -171,7 +172,7 @@ def scrutiny_queue(*, files: QuerySet[AssessmentFile], month: date) -> ScrutinyQ
         .values_list("assessor_id", "n")
     )
     rows: dict[int, QueueRow] = {}
-    rescrutiny = []
+    rescrutiny: list[AssessmentFile] = []
     for file in cycle:
         row = rows.setdefault(file.assessor_id, QueueRow(assessor=file.assessor))
         row.files.append(file)

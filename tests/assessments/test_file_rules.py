@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from assessments import file_services as fs
+from assessments import services
 from assessments.factories import (
     AssessmentFactory,
     AssessorFactory,
@@ -28,10 +29,13 @@ from assessments.file_selectors import (
     scrutiny_queue,
     version_diff,
 )
-from assessments.models import AssessmentFile, FileState, FileVersion, Result
+from assessments.models import TASKS_DEADLINE_KIND, AssessmentFile, FileState, FileVersion, PreparationFeedback, Result
 from assessments.tasks import assessment_information_send, result_letter_send, result_release_task
 from candidates.factories import InvoiceFactory, PaymentFactory, pdf_with, ready_candidate
+from hnap.factories import UserFactory
 from hnap.files import file_read_decrypted
+from hnap.models import Deadline, DeadlineState, Membership, Notification
+from hnap.roles import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -235,3 +239,68 @@ class TestAppealsInformation:
                 assessment=assessment, starts_at=at(timezone.localdate() + timedelta(days=51)), acting_user=None
             )
         assert len([m for m in mail.outbox if m.to == [candidate.email]]) == 1
+
+
+class TestDeadlinesAndFeedback:
+    def test_scr1_a_returned_file_is_chased_until_resubmitted(self) -> None:
+        file = submitted_file()
+        fs.file_scrutinise(file=file, decision="return", reasons="Records lack detail", acting_user=None)
+        deadline = Deadline.objects.get(kind=fs.REVISION_DEADLINE_KIND, object_id=file.pk)
+        assert deadline.state == DeadlineState.OPEN and deadline.responsible == file.assessor.user
+        assert deadline.working_days == fs.REVISION_WORKING_DAYS
+        assert Notification.objects.filter(user=file.assessor.user, subject__startswith="File returned").exists()
+        file.refresh_from_db()
+        fs.file_submit(file=file, acting_user=None)
+        deadline.refresh_from_db()
+        assert deadline.state == DeadlineState.MET
+
+    def test_asm2_sending_the_tasks_meets_their_deadline_and_tells_the_assessor(self) -> None:
+        candidate = ready_candidate()
+        assessor = AssessorFactory(rpa=candidate.rpa)
+        assessment = services.assessment_book(
+            candidate=candidate, assessor=assessor, starts_at=at(timezone.localdate() + timedelta(days=40)),
+            acting_user=None, confirm_outside_window=True,
+        )  # fmt: skip
+        file = file_with_tasks(assessment=assessment)
+        fs.tasks_send(file=file, acting_user=candidate.user)
+        deadline = Deadline.objects.get(kind=TASKS_DEADLINE_KIND, object_id=assessment.pk)
+        assert deadline.state == DeadlineState.MET
+        assert Notification.objects.filter(user=assessor.user, subject__startswith="Written tasks received").exists()
+
+    def test_prep1_prep2_feedback_reaches_the_pop_only_when_passed_on_and_the_candidate_is_told_of_harm(
+        self, django_capture_on_commit_callbacks
+    ) -> None:  # type: ignore[no-untyped-def]
+        file = submitted_file()
+        pop_user = UserFactory()
+        Membership.objects.create(user=pop_user, role=Role.POP_USER, pop=file.candidate.pop)
+        feedback = fs.preparation_feedback_record(
+            file=file, quality="poor", comments="Tasks did not address the standards.", harmed=True,
+            harm_details="Task guidance contradicted the standards.", acting_user=file.assessor.user,
+        )  # fmt: skip
+        assert not PreparationFeedback.objects.restrict(pop_user, "view").exists()
+        with django_capture_on_commit_callbacks() as callbacks:
+            fs.preparation_feedback_pass_on(feedback=feedback, acting_user=None, rpa_note="Please review.")
+        assert len(callbacks) == 1  # the candidate's email (PREP-2)
+        assert list(PreparationFeedback.objects.restrict(pop_user, "view")) == [feedback]
+        assert Notification.objects.filter(user=pop_user, subject__startswith="Preparation issue").exists()
+        with pytest.raises(ValidationError):
+            fs.preparation_feedback_record(file=file, quality="well", comments="Changed", acting_user=None)
+
+    def test_a_reallocated_booking_keeps_the_candidates_documents(self) -> None:
+        candidate = ready_candidate()
+        first, second = AssessorFactory(rpa=candidate.rpa), AssessorFactory(rpa=candidate.rpa)
+        assessment = services.assessment_book(
+            candidate=candidate, assessor=first, starts_at=at(timezone.localdate() + timedelta(days=40)),
+            acting_user=None, confirm_outside_window=True,
+        )  # fmt: skip
+        file_with_tasks(assessment=assessment)
+        new = services.assessment_reallocate(assessment=assessment, assessor=second, acting_user=None, reason="Ill")
+        moved = AssessmentFile.objects.get(assessment=new)
+        assert moved.documents.count() == 9 and moved.owner == second.user
+        old = AssessmentFile.objects.get(assessment=assessment)
+        assert old.state == FileState.CLOSED and old.owner is None
+
+    def test_a_submitted_files_assessment_cannot_be_cancelled(self) -> None:
+        file = submitted_file()
+        with pytest.raises(ValidationError, match="has been submitted"):
+            services.assessment_cancel(assessment=file.assessment, acting_user=None, reason="Mistake")
