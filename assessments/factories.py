@@ -170,7 +170,7 @@ def file_with_tasks(*, assessment: models.Assessment | None = None, **assessment
 
     if assessment is None:
         assessment_fields.setdefault("starts_at", at(timezone.localdate() - timedelta(days=3)))
-        assessment = AssessmentFactory(**assessment_fields)
+        assessment = AssessmentFactory(**assessment_fields)  # type: ignore[assignment]
     file = models.AssessmentFile.objects.get(assessment=assessment)
     for n in range(1, 9):
         task_document_upload(

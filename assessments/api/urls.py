@@ -2,7 +2,7 @@
 
 from rest_framework.routers import DefaultRouter
 
-from assessments.api import views
+from assessments.api import file_views, views
 
 
 def register(router: DefaultRouter) -> None:
@@ -11,3 +11,8 @@ def register(router: DefaultRouter) -> None:
     router.register("assessors", views.AssessorViewSet, basename="api-assessor")
     router.register("assessments", views.AssessmentViewSet, basename="api-assessment")
     router.register("allocation-proposals", views.AllocationProposalViewSet, basename="api-allocation-proposal")
+    router.register("assessment-files", file_views.AssessmentFileViewSet, basename="api-assessment-file")
+    router.register("file-versions", file_views.FileVersionViewSet, basename="api-file-version")
+    router.register("task-documents", file_views.TaskDocumentViewSet, basename="api-task-document")
+    router.register("preparation-feedback", file_views.PreparationFeedbackViewSet, basename="api-preparation-feedback")
+    router.register("results", file_views.ResultViewSet, basename="api-result")

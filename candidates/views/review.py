@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.generic import View
 
+from assessments.file_selectors import candidate_result
 from candidates import services
 from candidates.forms import review as forms
 from candidates.models import (
@@ -243,7 +244,10 @@ class CandidateDetailView(TenantDetailView):
             invoice.received = pounds(sum(p.amount_pence for p in invoice.payments.all()))
         next_action, next_owner = next_step(status=candidate.status)
         live = candidate.withdrawn_at is None
+        # MOD-12, PAY-1: the candidate themself sees where their result stands, and the way to their assessment.
+        own_result = candidate_result(candidate=candidate) if candidate.user_id == user.pk else None
         context.update(
+            own_result=own_result,
             checklist=checklist,
             checklist_complete=all(check.ok for check in checklist),
             next_action=next_action,

@@ -205,6 +205,9 @@ SPECTACULAR_SETTINGS = {
         "AssessmentStateEnum": "assessments.models.AssessmentState",
         "QualityActionKindEnum": "assessments.models.QualityActionKind",
         "RatingEnum": "assessments.models.Rating",
+        "FileStateEnum": "assessments.models.FileState",
+        "DocumentKindEnum": "assessments.models.DocumentKind",
+        "OutcomeEnum": "assessments.models.Outcome",
     },
 }
 

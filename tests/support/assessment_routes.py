@@ -205,4 +205,5 @@ ASSESSMENT_EXEMPT_ROUTES: dict[str, str] = {
     "(tested in tests/assessments/test_allocation_pages.py)",
     "calendar-feed-issue": "POST: a new feed token for the signed-in person's own register entry; no other records",
     "calendar-feed-revoke": "POST: turns off the feed of the signed-in person's own register entry; no other records",
+    "candidate-assessment": "the signed-in candidate's own latest assessment: redirects to it",
 }
