@@ -26,11 +26,19 @@ from assessments.models import (
 )
 from candidates.models import Candidate
 from candidates.selectors import candidate_is_paid
+from hnap.access import holds_role
 from hnap.models import HLTAStandard
+from hnap.roles import Role
 from hnap.workdays import end_of_day
 
 # SCR-2: an assessor with fewer submitted files than this before the cycle counts as inexperienced.
 NEW_ASSESSOR_FILES = 5
+
+
+def file_scrutineer(*, user: Any, file: AssessmentFile) -> bool:
+    """SCR-1: the RPA's administrators and senior assessors scrutinise its files, never one they assessed."""
+    own = user.pk in (file.owner_id, file.assessor.user_id)
+    return not own and holds_role(user, file.rpa_id, Role.RPA_ADMIN, Role.SENIOR_ASSESSOR)
 
 
 def file_standards() -> list[HLTAStandard]:

@@ -51,6 +51,12 @@ def tenant_rpa_ids(user: User | AnonymousUser | None) -> set[int]:
     return {m.rpa_id for m in memberships_of(user) if m.rpa_id is not None}
 
 
+def holds_role(user: User | AnonymousUser | None, rpa_id: int, *roles: str) -> bool:
+    """Whether the user holds one of `roles` in this RPA (the finer check where a grant reaches further than a page's
+    action: e.g. only administrators, not PoP users, register a candidate)."""
+    return any(m.role in roles and m.rpa_id == rpa_id for m in memberships_of(user))
+
+
 def role_allows(user: User | AnonymousUser | None, model: type[models.Model], action: Action | str) -> bool:
     """Whether any of the user's roles grants `action` on `model` in some scope."""
     label = model._meta.label_lower
@@ -61,6 +67,18 @@ def role_allows(user: User | AnonymousUser | None, model: type[models.Model], ac
     return False
 
 
+def rpa_scope_ids(user: User | AnonymousUser | None, model: type[models.Model], action: Action | str) -> set[int]:
+    """The RPAs in which one of the user's roles reaches every record of `model` for `action` (RPA scope), not only
+    the user's own records."""
+    label = model._meta.label_lower
+    ids = set()
+    for membership in memberships_of(user):
+        grant = ROLE_GRANTS.get(membership.role, {}).get(label)
+        if grant and Action(action) in grant.actions and grant.scope is Scope.RPA and membership.rpa_id:
+            ids.add(membership.rpa_id)
+    return ids
+
+
 def acting_rpa(
     user: User | AnonymousUser | None, model: type[models.Model], action: Action | str, wanted: str | None = None
 ) -> Any:
@@ -68,15 +86,9 @@ def acting_rpa(
 
     With several, `wanted` (an RPA slug from the URL) picks one of them; None when there is none.
     """
-    label = model._meta.label_lower
-    ids = set()
-    for membership in memberships_of(user):
-        grant = ROLE_GRANTS.get(membership.role, {}).get(label)
-        if grant and Action(action) in grant.actions and grant.scope is Scope.RPA and membership.rpa_id:
-            ids.add(membership.rpa_id)
     from hnap.models import RPA
 
-    rpas = list(RPA.objects.filter(pk__in=ids).order_by("name"))
+    rpas = list(RPA.objects.filter(pk__in=rpa_scope_ids(user, model, action)).order_by("name"))
     return next((r for r in rpas if r.slug == wanted), rpas[0] if rpas else None)
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
@@ -29,7 +29,8 @@ from rest_framework.response import Response
 
 from assessments import file_services
 from assessments.api import file_serializers as s
-from assessments.api.views import holds_role, require_role
+from assessments.api.views import require_role
+from assessments.file_selectors import file_scrutineer
 from assessments.models import AssessmentFile, DocumentIssue, FileVersion, PreparationFeedback, Result, TaskDocument
 from candidates.api.views import (
     FIELD_ERRORS,
@@ -41,10 +42,10 @@ from candidates.api.views import (
     service_errors,
     signed_in,
 )
-from hnap.access import memberships_of
+from hnap.access import holds_role, rpa_scope_ids
 from hnap.api.base import TenantReadOnlyViewSet, TenantViewSetMixin
 from hnap.files import MAX_UPLOAD_BYTES, file_delete, file_read_decrypted
-from hnap.roles import ROLE_GRANTS, Action, Role, Scope
+from hnap.roles import Action, Role
 
 SUBMIT_REFUSED = OpenApiResponse(
     response=OpenApiTypes.OBJECT,
@@ -71,26 +72,10 @@ def require_owner(user: Any, file: AssessmentFile) -> None:
 
 def require_scrutineer(user: Any, file: AssessmentFile) -> None:
     """SCR-1: the RPA's administrators and senior assessors scrutinise, never a file they assessed themselves."""
-    if file.assessor.user_id == user.pk or file.owner_id == user.pk:
-        raise PermissionDenied("An assessor's file is scrutinised by someone else.")
-    require_role(
-        user,
-        file.rpa_id,
-        Role.RPA_ADMIN,
-        Role.SENIOR_ASSESSOR,
-        refusal="Only the RPA's administrators and senior assessors scrutinise files.",
-    )
-
-
-def rpa_scope_ids(user: Any, model: type[models.Model], action_: Action) -> set[int]:
-    """The RPAs in which one of the user's roles reaches every record of `model` (not only their own)."""
-    label = model._meta.label_lower
-    ids = set()
-    for membership in memberships_of(user):
-        grant = ROLE_GRANTS.get(membership.role, {}).get(label)
-        if grant and action_ in grant.actions and grant.scope is Scope.RPA and membership.rpa_id:
-            ids.add(membership.rpa_id)
-    return ids
+    if not file_scrutineer(user=user, file=file):
+        raise PermissionDenied(
+            "Only the RPA's administrators and senior assessors scrutinise files, never a file they assessed."
+        )
 
 
 def query_filters(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:  # type: ignore[type-arg]

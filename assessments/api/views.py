@@ -39,17 +39,12 @@ from assessments.models import (
 )
 from candidates.api.views import FIELD_ERRORS, FORBIDDEN, NOT_FOUND, REFUSALS, parsed, service_errors, signed_in
 from candidates.models import Candidate, DisabilityDisclosure
-from hnap.access import memberships_of, restrict
+from hnap.access import holds_role, restrict
 from hnap.api.base import TenantViewSetMixin
 from hnap.models import DeadlineState
 from hnap.roles import Action, Role
 
 CONFIRM_OUTSIDE_WINDOW = "Send true to book outside the window."
-
-
-def holds_role(user: Any, rpa_id: int, *roles: Role) -> bool:
-    """Whether the user holds one of `roles` in this RPA."""
-    return any(m.role in roles and m.rpa_id == rpa_id for m in memberships_of(user))
 
 
 def require_role(user: Any, rpa_id: int, *roles: Role, refusal: str) -> None:

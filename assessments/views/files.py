@@ -21,6 +21,7 @@ from assessments.file_documents import file_version_pdf
 from assessments.file_parts import F0_FIELDS, JUDGEMENTS, MEETING_KEYS, MEETINGS, PARTS, TASK_NUMBERS
 from assessments.file_selectors import (
     file_current_documents,
+    file_scrutineer,
     file_standards,
     file_tasks_late,
     file_what_is_missing,
@@ -207,6 +208,7 @@ class FileDetailView(TenantDetailView):
             if file.state == FileState.RETURNED
             else None,
             feedback=PreparationFeedback.objects.restrict(user, Action.VIEW).filter(file=file).first(),
+            may_scrutinise=file.state == FileState.SUBMITTED and file_scrutineer(user=user, file=file),
             may_upload=owner and booked and not file.version_count and file.tasks_sent_at is None,
             may_raise_issue=(owner or is_rpa_admin_of(user, file.rpa_id))
             and booked

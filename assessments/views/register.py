@@ -34,7 +34,7 @@ from assessments.models import (
     week_start,
 )
 from assessments.st1380 import KSBS
-from hnap.access import memberships_of, restrict, role_allows
+from hnap.access import holds_role, memberships_of, restrict, role_allows
 from hnap.forms import add_service_errors
 from hnap.models import RPA, PreparationProvider, User
 from hnap.roles import Action, Role
@@ -56,11 +56,6 @@ STATUS_TAGS = {
 }
 # Statuses whose future bookings must go to someone else (ASR-8).
 OUT_OF_ALLOCATION = (AssessorStatus.SUSPENDED, AssessorStatus.REMOVED)
-
-
-def holds_role(user: Any, role: Role, rpa_id: int) -> bool:
-    """Whether the user holds that role in that RPA (the finer check where ROLE_GRANTS reaches further)."""
-    return any(m.role == role and m.rpa_id == rpa_id for m in memberships_of(user))
 
 
 def assessor_page(assessor: Assessor) -> str:
@@ -200,8 +195,8 @@ class AssessorDetailView(TenantDetailView):
         unavailable_mondays = {week.week_start for week in unavailable}
         for booking in bookings:
             booking.in_unavailable_week = booking.week_start in unavailable_mondays
-        as_admin = holds_role(user, Role.RPA_ADMIN, assessor.rpa_id)
-        as_senior = holds_role(user, Role.SENIOR_ASSESSOR, assessor.rpa_id)
+        as_admin = holds_role(user, assessor.rpa_id, Role.RPA_ADMIN)
+        as_senior = holds_role(user, assessor.rpa_id, Role.SENIOR_ASSESSOR)
         is_self = assessor.user_id == user.pk
         this_year = timezone.localdate().year
         context.update(
@@ -283,7 +278,7 @@ class AssessorFormView(RegisterFormView):
     object: Assessor
 
     def allowed_on(self, user: User, assessor: Assessor) -> bool:
-        return holds_role(user, Role.RPA_ADMIN, assessor.rpa_id)
+        return holds_role(user, assessor.rpa_id, Role.RPA_ADMIN)
 
 
 class QualityManagementFormView(AssessorFormView):
@@ -291,8 +286,8 @@ class QualityManagementFormView(AssessorFormView):
     their own entry."""
 
     def allowed_on(self, user: User, assessor: Assessor) -> bool:
-        managers = holds_role(user, Role.RPA_ADMIN, assessor.rpa_id) or holds_role(
-            user, Role.SENIOR_ASSESSOR, assessor.rpa_id
+        managers = holds_role(user, assessor.rpa_id, Role.RPA_ADMIN) or holds_role(
+            user, assessor.rpa_id, Role.SENIOR_ASSESSOR
         )
         return managers and assessor.user_id != user.pk
 
@@ -308,7 +303,7 @@ class OwnEntryFormView(AssessorFormView):
         return visible if visible is not None else super().get_object(queryset)
 
     def allowed_on(self, user: User, assessor: Assessor) -> bool:
-        return assessor.user_id == user.pk or holds_role(user, Role.RPA_ADMIN, assessor.rpa_id)
+        return assessor.user_id == user.pk or holds_role(user, assessor.rpa_id, Role.RPA_ADMIN)
 
 
 class AssessorSeniorView(AssessorFormView):
@@ -395,7 +390,7 @@ class FirstSoloQAView(AssessorFormView):
     submit_label = "Record the quality assurance"
 
     def allowed_on(self, user: User, assessor: Assessor) -> bool:
-        return holds_role(user, Role.SENIOR_ASSESSOR, assessor.rpa_id) and assessor.user_id != user.pk
+        return holds_role(user, assessor.rpa_id, Role.SENIOR_ASSESSOR) and assessor.user_id != user.pk
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         first_solo = restrict(

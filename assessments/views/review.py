@@ -21,6 +21,7 @@ from django.views.generic import TemplateView, View
 
 from assessments.file_selectors import (
     candidate_result,
+    file_scrutineer,
     file_standards,
     file_tasks_late,
     month_start,
@@ -49,31 +50,11 @@ from assessments.models import (
 )
 from candidates.selectors import candidate_is_paid
 from candidates.views.review import is_rpa_admin_of
-from hnap.access import memberships_of
+from hnap.access import rpa_scope_ids
 from hnap.files import file_read_decrypted
 from hnap.models import User
-from hnap.roles import ROLE_GRANTS, Action, Role, Scope
+from hnap.roles import Action
 from hnap.tenant_views import TenantDetailView, TenantListView, TenantRecordFormView, TenantScopedMixin
-
-# SCR-1..SCR-3: who scrutinises an RPA's files (never their own).
-SCRUTINEER_ROLES = frozenset({Role.RPA_ADMIN, Role.SENIOR_ASSESSOR})
-
-
-def rpa_wide_ids(user: Any, model: type[Any], action: Action) -> set[int]:
-    """The RPAs in which one of the user's roles reaches every record of `model` for `action`, not only their own."""
-    label = model._meta.label_lower
-    ids = set()
-    for membership in memberships_of(user):
-        grant = ROLE_GRANTS.get(membership.role, {}).get(label)
-        if grant and grant.scope is Scope.RPA and action in grant.actions and membership.rpa_id is not None:
-            ids.add(membership.rpa_id)
-    return ids
-
-
-def may_scrutinise(user: Any, file: AssessmentFile) -> bool:
-    """SCR-1: an administrator or senior assessor of the file's RPA, who is not its assessor."""
-    scrutineer = any(m.role in SCRUTINEER_ROLES and m.rpa_id == file.rpa_id for m in memberships_of(user))
-    return scrutineer and file.assessor.user_id != user.pk
 
 
 def parse_month(text: str) -> date:
@@ -98,19 +79,19 @@ class ScrutinyQueueView(TenantListView):
     paginate_by = None  # type: ignore[assignment]
 
     def get_queryset(self) -> Any:
-        return self.scoped().filter(rpa_id__in=rpa_wide_ids(self.request.user, AssessmentFile, Action.VIEW))
+        return self.scoped().filter(rpa_id__in=rpa_scope_ids(self.request.user, AssessmentFile, Action.VIEW))
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         user = self.request.user
         month = parse_month(self.request.GET.get("month", ""))
-        rpa_wide = bool(rpa_wide_ids(user, AssessmentFile, Action.VIEW))
+        rpa_wide = bool(rpa_scope_ids(user, AssessmentFile, Action.VIEW))
         queue = scrutiny_queue(files=self.get_queryset(), month=month) if rpa_wide else None
         if queue is not None:
             for row in queue.rows:
-                row.may_scrutinise = row.proposal is not None and may_scrutinise(user, row.proposal)  # type: ignore[attr-defined]
+                row.may_scrutinise = row.proposal is not None and file_scrutineer(user=user, file=row.proposal)  # type: ignore[attr-defined]
             for file in queue.awaiting_rescrutiny:
-                file.may_scrutinise = may_scrutinise(user, file)  # type: ignore[attr-defined]
+                file.may_scrutinise = file_scrutineer(user=user, file=file)  # type: ignore[attr-defined]
         context.update(
             month=month,
             previous_month=month_start(month - timedelta(days=1)),
@@ -137,7 +118,7 @@ class FileScrutiniseView(TenantRecordFormView):
         return super().scoped(action).select_related("candidate", "assessor__user", "assessment", "rpa")
 
     def allowed(self, user: Any, obj: Any) -> bool:
-        return may_scrutinise(user, obj)
+        return file_scrutineer(user=user, file=obj)
 
     def back_url(self) -> str:
         month = self.object.cycle_month or month_start(timezone.localdate())
@@ -385,7 +366,7 @@ class PreparationFeedbackListView(TenantListView):
         context.update(
             filters=self.filters,
             query_string=params.urlencode(),
-            rpa_staff=bool(rpa_wide_ids(self.request.user, PreparationFeedback, Action.VIEW)),
+            rpa_staff=bool(rpa_scope_ids(self.request.user, PreparationFeedback, Action.VIEW)),
         )
         return context
 

@@ -43,7 +43,7 @@ from candidates.selectors import (
     declaration_current,
     next_step,
 )
-from hnap.access import memberships_of, role_allows
+from hnap.access import holds_role, memberships_of, role_allows
 from hnap.files import file_read_decrypted
 from hnap.forms import add_service_errors
 from hnap.models import PreparationProvider, User
@@ -78,7 +78,7 @@ def pounds(pence: int) -> str:
 
 def is_rpa_admin_of(user: Any, rpa_id: int) -> bool:
     """Whether the user administers that RPA (the finer check where ROLE_GRANTS also lets a PoP change)."""
-    return any(m.role == Role.RPA_ADMIN and m.rpa_id == rpa_id for m in memberships_of(user))
+    return holds_role(user, rpa_id, Role.RPA_ADMIN)
 
 
 def is_pop_user_of(user: Any, pop_id: int) -> bool:
