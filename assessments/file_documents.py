@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from assessments.file_parts import F0_FIELDS, JUDGEMENTS, MEETINGS
+from assessments.file_selectors import version_sections
 from assessments.models import AssessmentFile, FileVersion, Outcome, Result
 from hnap.models import HLTAStandard
 from hnap.pdf import pdf_render
@@ -13,34 +13,13 @@ from hnap.pdf import pdf_render
 def file_version_pdf(*, version: FileVersion) -> bytes:
     """One submitted version of the file, every part in order, headed with the RPA, version and submission time."""
     file: AssessmentFile = version.file
-    content = version.content
-    standards = HLTAStandard.objects.filter(framework__is_default=True).order_by("number")
-    grid = content.get("grid") or {}
-    rows = [
-        (s, JUDGEMENTS.get((grid.get(str(s.number)) or {}).get("judgement", ""), ""), grid.get(str(s.number)) or {})
-        for s in standards
-    ]
-    tasks = content.get("tasks") or {}
     return pdf_render(
         template="assessments/pdf/file.html",
         context={
             "file": file,
             "version": version,
             "rpa": file.rpa,
-            "f0": [(label, (content.get("f0") or {}).get(key, "")) for key, label in F0_FIELDS.items()],
-            "tasks": [
-                (
-                    n,
-                    [d for d in version.documents if d.get("task_number") == n],
-                    (tasks.get(str(n)) or {}).get("notes", ""),
-                )
-                for n in range(1, 9)
-            ],
-            "evidence": [d for d in version.documents if d.get("kind") == "evidence"],
-            "grid": rows,
-            "meetings": [(m, content.get(m.key) or {}) for m in MEETINGS],
-            "f15": content.get("f15") or {},
-            "outcome": Outcome(version.outcome).label,
+            **version_sections(version=version),
             "printed_at": timezone.now(),
         },
     )

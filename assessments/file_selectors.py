@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from assessments.file_parts import content_diff, file_missing
+from assessments.file_parts import F0_FIELDS, JUDGEMENTS, MEETINGS, TASK_NUMBERS, content_diff, file_missing
 from assessments.models import (
     TASKS_DAYS_BEFORE,
     AssessmentFile,
@@ -18,17 +18,17 @@ from assessments.models import (
     DocumentKind,
     FileState,
     FileVersion,
+    Outcome,
     QualityAction,
     Result,
-    ScrutinyDecision,
     ScrutinyDecisionKind,
     TaskDocument,
 )
 from candidates.models import Candidate
 from candidates.selectors import candidate_is_paid
-from hnap.access import holds_role
+from hnap.access import holds_role, rpa_scope_ids
 from hnap.models import HLTAStandard
-from hnap.roles import Role
+from hnap.roles import Action, Role
 from hnap.workdays import end_of_day
 
 # SCR-2: an assessor with fewer submitted files than this before the cycle counts as inexperienced.
@@ -100,6 +100,34 @@ def version_diff(*, version: FileVersion) -> list[tuple[str, str, str, str]]:
         if sha not in new_docs:
             changes.append(("Documents", "removed", doc["name"], ""))
     return changes
+
+
+def version_sections(*, version: FileVersion) -> dict[str, Any]:
+    """A submitted version's content part by part, in the file's order, as its page and its PDF show it."""
+    content = version.content
+    f0 = content.get("f0") or {}
+    tasks = content.get("tasks") or {}
+    grid = content.get("grid") or {}
+    return {
+        "f0": [(label, f0.get(key, "")) for key, label in F0_FIELDS.items()],
+        "f0_confirmed": bool(f0.get("confirmed")),
+        "tasks": [
+            (
+                n,
+                [d for d in version.documents if d.get("task_number") == n],
+                (tasks.get(str(n)) or {}).get("notes", ""),
+            )
+            for n in TASK_NUMBERS
+        ],
+        "evidence": [d for d in version.documents if d.get("kind") == DocumentKind.EVIDENCE],
+        "grid": [
+            (s, JUDGEMENTS.get((grid.get(str(s.number)) or {}).get("judgement", ""), ""), grid.get(str(s.number)) or {})
+            for s in file_standards()
+        ],
+        "meetings": [(m, content.get(m.key) or {}) for m in MEETINGS],
+        "f15": content.get("f15") or {},
+        "outcome": Outcome(version.outcome).label,
+    }
 
 
 def month_start(day: date) -> date:
@@ -260,16 +288,13 @@ def candidate_result(*, candidate: Candidate) -> CandidateResult:
     return CandidateResult(None, "")
 
 
-def results_due_for_release() -> QuerySet[Result]:
-    """Confirmed results not yet released (PAY-1 decides which of them may go)."""
-    return Result.objects.filter(released_at__isnull=True).select_related("candidate")
+def results_with_visible_outcome(*, results: QuerySet[Result], user: Any) -> QuerySet[Result]:
+    """PAY-1: the results whose outcome the user may read: released ones, and every one of an RPA whose results the
+    user reaches as staff (a candidate never reads an outcome before its release)."""
+    staff = rpa_scope_ids(user, Result, Action.VIEW)
+    return results.filter(Q(released_at__isnull=False) | Q(rpa_id__in=sorted(staff)))
 
 
-def files_awaiting_feedback_pass_on(*, files: QuerySet[AssessmentFile]) -> QuerySet[AssessmentFile]:
-    """Files whose preparation feedback the RPA has still to pass on to the PoP (PREP-1)."""
-    return files.filter(preparation_feedback__isnull=False, preparation_feedback__passed_on_at__isnull=True)
-
-
-def scrutinised_files(*, files: QuerySet[AssessmentFile]) -> QuerySet[AssessmentFile]:
-    """Files with at least one scrutiny decision."""
-    return files.filter(Exists(ScrutinyDecision.objects.filter(file=OuterRef("pk"))))
+def result_outcome_visible(*, result: Result, user: Any) -> bool:
+    """PAY-1: whether the user may read this result's outcome (see results_with_visible_outcome)."""
+    return result.released_at is not None or result.rpa_id in rpa_scope_ids(user, Result, Action.VIEW)

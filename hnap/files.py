@@ -20,6 +20,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
@@ -157,6 +159,20 @@ def file_reencrypt(*, path: str) -> str:
     with storage.open(path, "wb") as handle:
         handle.write(fernet.encrypt(plain))
     return key_id
+
+
+def private_attachment(*, content: bytes, content_type: str, filename: str) -> HttpResponse:
+    """A private download: never cached, never sniffed or run by the browser; a type hnap does not accept is served
+    as plain bytes."""
+    accepted = {mime for _, mime, _ in _SIGNATURES}
+    response = HttpResponse(
+        content, content_type=content_type if content_type in accepted else "application/octet-stream"
+    )
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    return response
 
 
 def file_delete(*, path: str) -> None:

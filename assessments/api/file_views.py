@@ -15,9 +15,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.http import HttpResponse
-from django.utils.http import content_disposition_header
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -30,7 +29,7 @@ from rest_framework.response import Response
 from assessments import file_services
 from assessments.api import file_serializers as s
 from assessments.api.views import require_role
-from assessments.file_selectors import file_scrutineer
+from assessments.file_selectors import file_scrutineer, results_with_visible_outcome
 from assessments.models import AssessmentFile, DocumentIssue, FileVersion, PreparationFeedback, Result, TaskDocument
 from candidates.api.views import (
     FIELD_ERRORS,
@@ -42,9 +41,9 @@ from candidates.api.views import (
     service_errors,
     signed_in,
 )
-from hnap.access import holds_role, rpa_scope_ids
+from hnap.access import holds_role
 from hnap.api.base import TenantReadOnlyViewSet, TenantViewSetMixin
-from hnap.files import MAX_UPLOAD_BYTES, file_delete, file_read_decrypted
+from hnap.files import MAX_UPLOAD_BYTES, file_delete, file_read_decrypted, private_attachment
 from hnap.roles import Action, Role
 
 SUBMIT_REFUSED = OpenApiResponse(
@@ -354,12 +353,11 @@ class TaskDocumentViewSet(TenantReadOnlyViewSet):
     def download(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponse:
         """The decrypted document as an attachment, only through the access chokepoint."""
         document = self.get_object()
-        response = HttpResponse(file_read_decrypted(path=document.stored_path), content_type=document.content_type)
-        response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=document.name)
-        # Personal data: no shared cache keeps it, and no browser guesses another type for it.
-        response["Cache-Control"] = "private, no-store"
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return private_attachment(
+            content=file_read_decrypted(path=document.stored_path),
+            content_type=document.content_type,
+            filename=document.name,
+        )
 
 
 # --- preparation feedback ------------------------------------------------------------------------------
@@ -431,7 +429,4 @@ class ResultViewSet(TenantReadOnlyViewSet):
         rows = super().get_queryset().select_related("candidate")
         # The outcome of an unreleased result is the RPA's alone: whoever reaches results only as their candidate
         # (or through an object grant) never sees one before it is released.
-        staff_rpas = rpa_scope_ids(self.request.user, Result, Action.VIEW)
-        return rows.filter(Q(released_at__isnull=False) | Q(rpa_id__in=sorted(staff_rpas))).order_by(
-            "-confirmed_at", "-pk"
-        )
+        return results_with_visible_outcome(results=rows, user=self.request.user).order_by("-confirmed_at", "-pk")

@@ -14,11 +14,10 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.generic import View
 
 from assessments.file_documents import file_version_pdf
-from assessments.file_parts import F0_FIELDS, JUDGEMENTS, MEETING_KEYS, MEETINGS, PARTS, TASK_NUMBERS
+from assessments.file_parts import MEETING_KEYS, PARTS
 from assessments.file_selectors import (
     file_current_documents,
     file_scrutineer,
@@ -27,6 +26,7 @@ from assessments.file_selectors import (
     file_what_is_missing,
     tasks_due_at,
     version_diff,
+    version_sections,
 )
 from assessments.file_services import (
     document_issue_raise,
@@ -52,7 +52,7 @@ from assessments.models import (
 )
 from candidates.views.review import is_rpa_admin_of
 from hnap.access import restrict
-from hnap.files import file_read_decrypted
+from hnap.files import file_read_decrypted, private_attachment
 from hnap.forms import add_service_errors
 from hnap.roles import Action
 from hnap.tenant_views import TenantDetailView, TenantListView, TenantRecordFormView, TenantScopedMixin
@@ -61,8 +61,6 @@ EDITABLE_STATES = (FileState.DRAFT, FileState.RETURNED)
 PART_KEYS = list(PARTS)
 # Fields of the file whose every change is a draft save: the overview's history leaves those out (they are many).
 DRAFT_FIELDS = {"draft", "draft_saved_at"}
-# What hnap.files accepts, recognised by content at upload; anything else is served as bytes.
-SERVED_TYPES = frozenset({"application/pdf", "image/jpeg", "image/png"})
 
 
 def is_editable(file: AssessmentFile) -> bool:
@@ -75,53 +73,12 @@ def edit_url(file: AssessmentFile, part: str) -> str:
     return f"{reverse('file-edit', args=[file.pk])}?part={part}"
 
 
-def attachment(content: bytes, *, content_type: str, filename: str) -> HttpResponse:
-    """A private download: never cached, never run or sniffed by the browser."""
-    response = HttpResponse(
-        content, content_type=content_type if content_type in SERVED_TYPES else "application/octet-stream"
-    )
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox"
-    return response
-
-
 def tasks_status(file: AssessmentFile) -> dict[str, Any]:
     """ASM-2: when the written tasks were due, whether they arrived, and whether on time."""
     return {
         "due_at": tasks_due_at(starts_at=file.assessment.starts_at),
         "sent_at": file.tasks_sent_at,
         "late": file_tasks_late(file=file),
-    }
-
-
-def version_sections(version: FileVersion) -> dict[str, Any]:
-    """A submitted version's content, part by part, as the version page reads it."""
-    content = version.content
-    f0 = content.get("f0") or {}
-    tasks = content.get("tasks") or {}
-    grid = content.get("grid") or {}
-    f15 = content.get("f15") or {}
-    return {
-        "f0": [(label, f0.get(key, "")) for key, label in F0_FIELDS.items()],
-        "f0_confirmed": bool(f0.get("confirmed")),
-        "tasks": [
-            (
-                n,
-                [d for d in version.documents if d.get("task_number") == n],
-                (tasks.get(str(n)) or {}).get("notes", ""),
-            )
-            for n in TASK_NUMBERS
-        ],
-        "evidence": [d for d in version.documents if d.get("kind") == DocumentKind.EVIDENCE],
-        "grid": [
-            (s, JUDGEMENTS.get((grid.get(str(s.number)) or {}).get("judgement", ""), ""), grid.get(str(s.number)) or {})
-            for s in file_standards()
-        ],
-        "meetings": [(m, content.get(m.key) or {}) for m in MEETINGS],
-        "f15": f15,
-        "outcome": Outcome(version.outcome).label,
     }
 
 
@@ -506,7 +463,7 @@ class FileVersionDetailView(TenantDetailView):
             previous=FileVersion.objects.restrict(self.request.user, Action.VIEW)
             .filter(file_id=version.file_id, number=version.number - 1)
             .first(),
-            **version_sections(version),
+            **version_sections(version=version),
         )
         return context
 
@@ -525,8 +482,8 @@ class FileVersionPdfView(TenantScopedMixin, View):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         version = self.get_object()
-        return attachment(
-            file_version_pdf(version=version),
+        return private_attachment(
+            content=file_version_pdf(version=version),
             content_type="application/pdf",
             filename=f"assessment-file-{version.file.candidate.reference}-v{version.number}.pdf",
         )
@@ -539,8 +496,8 @@ class TaskDocumentDownloadView(TenantScopedMixin, View):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         document = self.get_object()
-        return attachment(
-            file_read_decrypted(path=document.stored_path),
+        return private_attachment(
+            content=file_read_decrypted(path=document.stored_path),
             content_type=document.content_type,
             filename=document.name or f"document-{document.pk}",
         )

@@ -16,7 +16,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.generic import TemplateView, View
 
 from assessments.file_selectors import (
@@ -25,6 +24,7 @@ from assessments.file_selectors import (
     file_standards,
     file_tasks_late,
     month_start,
+    result_outcome_visible,
     scrutiny_queue,
     tasks_due_at,
 )
@@ -51,7 +51,7 @@ from assessments.models import (
 from candidates.selectors import candidate_is_paid
 from candidates.views.review import is_rpa_admin_of
 from hnap.access import rpa_scope_ids
-from hnap.files import file_read_decrypted
+from hnap.files import file_read_decrypted, private_attachment
 from hnap.models import User
 from hnap.roles import Action
 from hnap.tenant_views import TenantDetailView, TenantListView, TenantRecordFormView, TenantScopedMixin
@@ -447,7 +447,7 @@ class ResultDetailView(TenantDetailView):
         context.update(
             is_candidate=is_candidate,
             released=released,
-            shows_outcome=released or not is_candidate,
+            shows_outcome=result_outcome_visible(result=result, user=self.request.user),
             held=None if (released or is_candidate) else not candidate_is_paid(candidate=result.candidate),
             held_message="" if (released or not is_candidate) else held_message(result),
             reassess=[s for s in file_standards() if s.number in wanted] if wanted else [],
@@ -474,14 +474,11 @@ class ResultLetterView(TenantScopedMixin, View):
                 "held": not candidate_is_paid(candidate=result.candidate),
             }
             return render(request, "assessments/review/result_letter_pending.html", context)
-        response = HttpResponse(file_read_decrypted(path=result.letter_path), content_type="application/pdf")
-        response["Content-Disposition"] = content_disposition_header(
-            as_attachment=True, filename=f"hlta-result-{result.candidate.reference}.pdf"
+        return private_attachment(
+            content=file_read_decrypted(path=result.letter_path),
+            content_type="application/pdf",
+            filename=f"hlta-result-{result.candidate.reference}.pdf",
         )
-        response["Cache-Control"] = "private, no-store"
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "sandbox"
-        return response
 
     def scoped(self, action: Action | None = None) -> Any:
         return super().scoped(action).select_related("candidate")

@@ -17,7 +17,6 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
 from django.http import HttpResponse
-from django.utils.http import content_disposition_header
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -45,7 +44,7 @@ from candidates.models import (
 from candidates.selectors import candidate_for_page, candidates_annotated, candidates_filtered
 from hnap.access import memberships_of, restrict, role_allows
 from hnap.api.base import TenantReadOnlyViewSet, TenantViewSetMixin
-from hnap.files import MAX_UPLOAD_BYTES, file_delete, file_read_decrypted, upload_check
+from hnap.files import MAX_UPLOAD_BYTES, file_delete, file_read_decrypted, private_attachment, upload_check
 from hnap.models import PreparationProvider, User
 from hnap.roles import Action, Role
 
@@ -455,12 +454,11 @@ class Level2EvidenceViewSet(TenantReadOnlyViewSet):
     def download(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponse:
         """The decrypted copy as an attachment, only through the access chokepoint (S11-4)."""
         evidence = self.get_object()
-        response = HttpResponse(file_read_decrypted(path=evidence.file_path), content_type=evidence.file_type)
-        response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=evidence.file_name)
-        # Sensitive personal data: no shared cache keeps it, and no browser guesses another type for it.
-        response["Cache-Control"] = "private, no-store"
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return private_attachment(
+            content=file_read_decrypted(path=evidence.file_path),
+            content_type=evidence.file_type,
+            filename=evidence.file_name,
+        )
 
     @extend_schema(
         summary="Accept or reject the copy (S11-2, S11-3; RPA administrators)",

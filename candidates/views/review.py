@@ -44,7 +44,7 @@ from candidates.selectors import (
     next_step,
 )
 from hnap.access import holds_role, memberships_of, role_allows
-from hnap.files import file_read_decrypted
+from hnap.files import file_read_decrypted, private_attachment
 from hnap.forms import add_service_errors
 from hnap.models import PreparationProvider, User
 from hnap.roles import Action, Role
@@ -446,21 +446,15 @@ class EvidenceDownloadView(TenantScopedMixin, View):
     """S11-4: the decrypted copy, only through access (the PoP and the RPA), never cached or run by the browser."""
 
     model = Level2Evidence
-    # What hnap.files accepts, recognised by content at upload; anything else is served as bytes.
-    served_types = frozenset({"application/pdf", "image/jpeg", "image/png"})
 
+    # What hnap.files accepts, recognised by content at upload; anything else is served as bytes.
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         evidence = self.get_object()
-        content = file_read_decrypted(path=evidence.file_path)
-        content_type = evidence.file_type if evidence.file_type in self.served_types else "application/octet-stream"
-        response = HttpResponse(content, content_type=content_type)
-        response["Content-Disposition"] = content_disposition_header(
-            as_attachment=True, filename=evidence.file_name or f"level2-evidence-{evidence.pk}"
+        return private_attachment(
+            content=file_read_decrypted(path=evidence.file_path),
+            content_type=evidence.file_type,
+            filename=evidence.file_name or f"level2-evidence-{evidence.pk}",
         )
-        response["Cache-Control"] = "private, no-store"
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "sandbox"
-        return response
 
 
 class EvidenceDecideView(RecordFormView):
