@@ -11,6 +11,7 @@ For each role held in RPA A (and a PoP user of PoP A, a Partnership administrato
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from typing import Any
@@ -284,6 +285,13 @@ class Matrix:
                     client.get(response.url)  # show (and so clear) the success message before the next checks
 
 
+def _selected(route: Any) -> bool:
+    """Whether the run covers this route: all of them, unless HNAP_MATRIX_ONLY names pattern fragments (a developer
+    iterating on one app's routes; `make test` and CI never set it)."""
+    only = [part for part in os.environ.get("HNAP_MATRIX_ONLY", "").split(",") if part]
+    return not only or any(part in route.pattern for part in only)
+
+
 def test_every_route_keeps_other_rpas_records_out_for_every_role(
     people: dict[str, User],
     records: Records,
@@ -295,7 +303,8 @@ def test_every_route_keeps_other_rpas_records_out_for_every_role(
     routes = classified_routes()
     unregistered = [c.problem for c in routes if c.kind == "unregistered"]
     assert not unregistered, "\n".join(unregistered)
-    matrix = Matrix([c for c in routes if c.kind == "tenant"], records, rpa_b, Setting(rpa=rpa_a, pop=pop_a))
+    tenant = [c for c in routes if c.kind == "tenant" and _selected(c.route)]
+    matrix = Matrix(tenant, records, rpa_b, Setting(rpa=rpa_a, pop=pop_a))
     exempt = [
         c.route
         for c in routes
@@ -305,6 +314,7 @@ def test_every_route_keeps_other_rpas_records_out_for_every_role(
         # the admin only redirects non-staff; /healthz probes the worker with a timeout and is anonymous
         and c.route.namespace != "admin:"
         and c.route.name != "healthz"
+        and _selected(c.route)
     ]
     exempt_pairs = 0
     for role, user in people.items():
