@@ -95,6 +95,20 @@ ROLE_GRANTS: dict[str, dict[str, Grant]] = {
         "assessments.scrutinydecision": _grant(Scope.RPA, VIEW, ADD),
         "assessments.preparationfeedback": _grant(Scope.RPA, VIEW, CHANGE),
         "assessments.result": _grant(Scope.RPA, VIEW),
+        # Moderation (issue 7): the RPA runs its events, nominates moderators and its peer reviewers, reviews
+        # review-pending files (MOD-7), sends feedback, trends to PoPs and reads the reports.
+        "moderation.moderator": _grant(Scope.RPA, VIEW, ADD, CHANGE),
+        "moderation.peerreviewpairing": _grant(Scope.RPA, VIEW),
+        "moderation.peerreviewnomination": _grant(Scope.RPA, VIEW, ADD, CHANGE),
+        "moderation.moderationevent": _grant(Scope.RPA, VIEW, ADD, CHANGE),
+        "moderation.sampledraw": _grant(Scope.RPA, VIEW),
+        "moderation.sampleentry": _grant(Scope.RPA, VIEW, ADD, CHANGE),
+        "moderation.moderationdecision": _grant(Scope.RPA, VIEW),
+        "moderation.reviewpending": _grant(Scope.RPA, VIEW, CHANGE),
+        "moderation.assessorfeedback": _grant(Scope.RPA, VIEW, ADD, CHANGE),
+        "moderation.moderatorsreport": _grant(Scope.RPA, VIEW),
+        "moderation.poptrendfeedback": _grant(Scope.RPA, VIEW, ADD),
+        "moderation.jointreport": _grant(Scope.RPA, VIEW, CHANGE),
     },
     Role.SENIOR_ASSESSOR: {
         "hnap.deadline": _grant(Scope.RPA, VIEW),
@@ -116,6 +130,20 @@ ROLE_GRANTS: dict[str, dict[str, Grant]] = {
         "assessments.fileversion": _grant(Scope.RPA, VIEW),
         "assessments.scrutinydecision": _grant(Scope.RPA, VIEW, ADD),
         "assessments.preparationfeedback": _grant(Scope.RPA, VIEW),
+        # Senior assessors lead the quality assurance of moderation: they read all of it and review
+        # review-pending files (MOD-7) with the administrators.
+        "moderation.moderator": _grant(Scope.RPA, VIEW),
+        "moderation.peerreviewpairing": _grant(Scope.RPA, VIEW),
+        "moderation.peerreviewnomination": _grant(Scope.RPA, VIEW),
+        "moderation.moderationevent": _grant(Scope.RPA, VIEW),
+        "moderation.sampledraw": _grant(Scope.RPA, VIEW),
+        "moderation.sampleentry": _grant(Scope.RPA, VIEW),
+        "moderation.moderationdecision": _grant(Scope.RPA, VIEW),
+        "moderation.reviewpending": _grant(Scope.RPA, VIEW, CHANGE),
+        "moderation.assessorfeedback": _grant(Scope.RPA, VIEW),
+        "moderation.moderatorsreport": _grant(Scope.RPA, VIEW),
+        "moderation.poptrendfeedback": _grant(Scope.RPA, VIEW),
+        "moderation.jointreport": _grant(Scope.RPA, VIEW),
     },
     Role.ASSESSOR: {
         "hnap.deadline": _grant(Scope.OWN, VIEW),
@@ -136,6 +164,8 @@ ROLE_GRANTS: dict[str, dict[str, Grant]] = {
         "assessments.fileversion": _grant(Scope.OWN, VIEW),
         "assessments.scrutinydecision": _grant(Scope.OWN, VIEW),
         "assessments.preparationfeedback": _grant(Scope.OWN, VIEW, ADD, CHANGE),
+        # The moderators' feedback to them, once sent (MOD-9, ASR-7): their own only.
+        "moderation.assessorfeedback": _grant(Scope.OWN, VIEW),
     },
     Role.MODERATOR: {
         "hnap.deadline": _grant(Scope.OWN, VIEW),
@@ -144,6 +174,22 @@ ROLE_GRANTS: dict[str, dict[str, Grant]] = {
         "assessments.taskdocument": _grant(Scope.RPA, VIEW),
         "assessments.fileversion": _grant(Scope.RPA, VIEW),
         "assessments.scrutinydecision": _grant(Scope.RPA, VIEW),
+        # Moderation (issue 7): the assessors and results they moderate, the events and samples, their decisions
+        # and second reviews (MOD-6), feedback (MOD-9), their report (MOD-10) and the joint report (PEER-3). The
+        # finer rules (a confirmed moderator, never the same person twice) live in moderation.services.
+        "assessments.assessor": _grant(Scope.RPA, VIEW),
+        "assessments.result": _grant(Scope.RPA, VIEW),
+        "moderation.moderator": _grant(Scope.RPA, VIEW, CHANGE),
+        "moderation.peerreviewnomination": _grant(Scope.RPA, VIEW),
+        "moderation.moderationevent": _grant(Scope.RPA, VIEW, CHANGE),
+        "moderation.sampledraw": _grant(Scope.RPA, VIEW),
+        "moderation.sampleentry": _grant(Scope.RPA, VIEW, ADD, CHANGE),
+        "moderation.moderationdecision": _grant(Scope.RPA, VIEW, ADD, CHANGE),
+        "moderation.reviewpending": _grant(Scope.RPA, VIEW),
+        "moderation.assessorfeedback": _grant(Scope.RPA, VIEW, ADD, CHANGE),
+        "moderation.moderatorsreport": _grant(Scope.RPA, VIEW, ADD, CHANGE),
+        "moderation.poptrendfeedback": _grant(Scope.RPA, VIEW),
+        "moderation.jointreport": _grant(Scope.RPA, VIEW, CHANGE),
     },
     # A PoP reaches the candidates it registered, whichever RPA they are with; never a disability
     # disclosure once made (REG-8), and Level 2 copies only of its own candidates (S11-4).
@@ -157,8 +203,17 @@ ROLE_GRANTS: dict[str, dict[str, Grant]] = {
         "candidates.invoice": _grant(Scope.POP, VIEW),
         # Feedback on their preparation, once the RPA has passed it on (PREP-1, PREP-2).
         "assessments.preparationfeedback": _grant(Scope.POP, VIEW),
+        # The moderation trends the RPA sent them about their own candidates (MOD-11).
+        "moderation.poptrendfeedback": _grant(Scope.POP, VIEW),
     },
-    Role.PARTNERSHIP_ADMIN: {},
+    # The Partnership sets the peer-review pairings (PEER-2), sees the nominations (PEER-1) and the joint reports
+    # with the issues taken forward to it (PEER-3). A peer reviewer holds no role for the reviewed RPA: they reach
+    # that event, its sample and its files only through object grants while the review is open (PEER-4).
+    Role.PARTNERSHIP_ADMIN: {
+        "moderation.peerreviewpairing": _grant(Scope.ALL, VIEW, ADD, CHANGE, DELETE),
+        "moderation.peerreviewnomination": _grant(Scope.ALL, VIEW),
+        "moderation.jointreport": _grant(Scope.ALL, VIEW),
+    },
     # A candidate sees their own application, its state and what is missing, and their invoices.
     Role.CANDIDATE: {
         "candidates.candidate": _grant(Scope.OWN, VIEW),
