@@ -182,7 +182,10 @@ def test_allocation_pages_are_accessible(
     ConflictFactory(assessor=conflicted, school=candidate.school, pop=None, reason="Governor of the school")
     trainee = assessor_in(rpa_a, "Tia Trainee", trained=False, status=AssessorStatus.IN_TRAINING, first_solo_qa_at=None)
     CPDEntryFactory(assessor=ann, title="Standardisation meeting")
-    UnavailabilityFactory(assessor=ann, reason="Moderation week")
+    # Away in a week clear of the one proposed, whatever today's date (the factory's default week may be that one).
+    UnavailabilityFactory(
+        assessor=ann, reason="Moderation week", week_start=first_day_to_propose(candidate) + timedelta(weeks=3)
+    )
     PerformanceReviewFactory(assessor=ann)
     action = QualityActionFactory(assessor=ann, reason="Paperwork late twice this term.")
     other = ready_candidate(rpa=rpa_a, course=course, last_name="Okafor")

@@ -394,7 +394,10 @@ class TestStandard11:
         from hnap.workdays import calendar_for
 
         calendar = calendar_for(rpa_id=candidate.rpa_id)
-        assert calendar.working_days_between(due_day, course_a.final_session) == 5
+        # Five working days from the due day up to the eve of the final session, whatever weekday that session is.
+        assert (
+            calendar.working_days_between(due_day - timedelta(days=1), course_a.final_session - timedelta(days=1)) == 5
+        )
         upload(candidate, pop_user, Subject.ENGLISH)
         deadline.refresh_from_db()
         assert deadline.state == DeadlineState.OPEN  # one subject is not enough
