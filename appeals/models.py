@@ -34,6 +34,13 @@ class EnquiryChannel(models.TextChoices):
     PHONE = "phone", "Phone call (logged by staff)"
 
 
+class LoggedChannel(models.TextChoices):
+    """How an enquiry logged by staff arrived."""
+
+    EMAIL = "email", "Email (logged by staff)"
+    PHONE = "phone", "Phone call (logged by staff)"
+
+
 class EnquiryNature(models.TextChoices):
     """What an enquiry is about (APP-5 monitors the nature of enquiries)."""
 

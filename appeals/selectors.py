@@ -41,10 +41,7 @@ def enquiry_queue(*, enquiries: QuerySet[Enquiry], state: str = "", overdue: boo
             default=None,
         )
     )
-    if state:
-        rows = rows.filter(state=state)
-    else:
-        rows = rows.filter(state__in=OPEN_STATES)
+    rows = rows.filter(state=state) if state else rows.filter(state__in=OPEN_STATES)
     if overdue:
         rows = rows.filter(next_due__lte=now)
     return rows.select_related("rpa").order_by(F("next_due").asc(nulls_last=True), "-received_at", "-pk")

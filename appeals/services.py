@@ -483,7 +483,8 @@ def panel_decide(*, panel: ReviewPanel, decision: str, reasons: str, acting_user
     _notify_candidate(
         appeal=appeal,
         subject=f"The Partnership's review of your appeal {appeal.reference}",
-        body=f"The review panel's decision: {PanelDecision(decision).label}.\n\nThe panel's reasons: {panel.decision_reasons}",
+        body=f"The review panel's decision: {PanelDecision(decision).label}.\n\n"
+        f"The panel's reasons: {panel.decision_reasons}",
     )
     return panel
 

@@ -109,6 +109,13 @@ ROLE_GRANTS: dict[str, dict[str, Grant]] = {
         "moderation.moderatorsreport": _grant(Scope.RPA, VIEW),
         "moderation.poptrendfeedback": _grant(Scope.RPA, VIEW, ADD),
         "moderation.jointreport": _grant(Scope.RPA, VIEW, CHANGE),
+        # Enquiries (ENQ-1..ENQ-3), appeals (APP-1..APP-5), the RPA's referred cases and their panels (APP-6).
+        "appeals.enquiry": _grant(Scope.RPA, VIEW, ADD, CHANGE),
+        "appeals.enquirymessage": _grant(Scope.RPA, VIEW),
+        "appeals.appeal": _grant(Scope.RPA, VIEW, ADD, CHANGE),
+        "appeals.referral": _grant(Scope.RPA, VIEW),
+        "appeals.reviewpanel": _grant(Scope.RPA, VIEW),
+        "appeals.monitoringshare": _grant(Scope.RPA, VIEW, ADD),
     },
     Role.SENIOR_ASSESSOR: {
         "hnap.deadline": _grant(Scope.RPA, VIEW),
@@ -144,6 +151,9 @@ ROLE_GRANTS: dict[str, dict[str, Grant]] = {
         "moderation.moderatorsreport": _grant(Scope.RPA, VIEW),
         "moderation.poptrendfeedback": _grant(Scope.RPA, VIEW),
         "moderation.jointreport": _grant(Scope.RPA, VIEW),
+        # Enquiries they sent through an RPA's contact form while signed in. Review panels they sit on come by
+        # object grants only while the panel sits (APP-7).
+        "appeals.enquiry": _grant(Scope.OWN, VIEW),
     },
     Role.ASSESSOR: {
         "hnap.deadline": _grant(Scope.OWN, VIEW),
@@ -166,6 +176,7 @@ ROLE_GRANTS: dict[str, dict[str, Grant]] = {
         "assessments.preparationfeedback": _grant(Scope.OWN, VIEW, ADD, CHANGE),
         # The moderators' feedback to them, once sent (MOD-9, ASR-7): their own only.
         "moderation.assessorfeedback": _grant(Scope.OWN, VIEW),
+        "appeals.enquiry": _grant(Scope.OWN, VIEW),
     },
     Role.MODERATOR: {
         "hnap.deadline": _grant(Scope.OWN, VIEW),
@@ -190,6 +201,7 @@ ROLE_GRANTS: dict[str, dict[str, Grant]] = {
         "moderation.moderatorsreport": _grant(Scope.RPA, VIEW, ADD, CHANGE),
         "moderation.poptrendfeedback": _grant(Scope.RPA, VIEW),
         "moderation.jointreport": _grant(Scope.RPA, VIEW, CHANGE),
+        "appeals.enquiry": _grant(Scope.OWN, VIEW),
     },
     # A PoP reaches the candidates it registered, whichever RPA they are with; never a disability
     # disclosure once made (REG-8), and Level 2 copies only of its own candidates (S11-4).
@@ -203,6 +215,7 @@ ROLE_GRANTS: dict[str, dict[str, Grant]] = {
         "candidates.invoice": _grant(Scope.POP, VIEW),
         # Feedback on their preparation, once the RPA has passed it on (PREP-1, PREP-2).
         "assessments.preparationfeedback": _grant(Scope.POP, VIEW),
+        "appeals.enquiry": _grant(Scope.OWN, VIEW),
         # The moderation trends the RPA sent them about their own candidates (MOD-11).
         "moderation.poptrendfeedback": _grant(Scope.POP, VIEW),
     },
@@ -213,6 +226,11 @@ ROLE_GRANTS: dict[str, dict[str, Grant]] = {
         "moderation.peerreviewpairing": _grant(Scope.ALL, VIEW, ADD, CHANGE, DELETE),
         "moderation.peerreviewnomination": _grant(Scope.ALL, VIEW),
         "moderation.jointreport": _grant(Scope.ALL, VIEW),
+        # Appeals referred to the Partnership from every RPA, the review panels it convenes (APP-6) and the
+        # monitoring figures RPAs share with it, counts only (APP-5).
+        "appeals.referral": _grant(Scope.ALL, VIEW),
+        "appeals.reviewpanel": _grant(Scope.ALL, VIEW, ADD),
+        "appeals.monitoringshare": _grant(Scope.ALL, VIEW),
     },
     # A candidate sees their own application, its state and what is missing, and their invoices.
     Role.CANDIDATE: {
@@ -224,6 +242,10 @@ ROLE_GRANTS: dict[str, dict[str, Grant]] = {
         "assessments.taskdocument": _grant(Scope.OWN, VIEW, ADD, DELETE),
         "assessments.documentissue": _grant(Scope.OWN, VIEW),
         "assessments.result": _grant(Scope.OWN, VIEW),
+        # Their enquiries, their appeals (APP-1) and the referral of one to the Partnership (APP-6).
+        "appeals.enquiry": _grant(Scope.OWN, VIEW),
+        "appeals.appeal": _grant(Scope.OWN, VIEW, ADD),
+        "appeals.referral": _grant(Scope.OWN, VIEW, ADD),
     },
 }
 
@@ -240,6 +262,8 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("Regional charges", "charge-list"),
         ("Deadlines", "deadline-dashboard"),
         ("Closure days", "closureday-list"),
+        ("Enquiries", "enquiry-list"),
+        ("Appeals", "appeal-list"),
     ],
     Role.SENIOR_ASSESSOR: [
         ("Candidates", "candidate-list"),
@@ -260,6 +284,14 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("Preparation feedback", "preparationfeedback-list"),
         ("My deadlines", "deadline-dashboard"),
     ],
-    Role.PARTNERSHIP_ADMIN: [("Level 2 qualifications", "qualification-list")],
-    Role.CANDIDATE: [("My application", "candidate-list"), ("My assessment", "candidate-assessment")],
+    Role.PARTNERSHIP_ADMIN: [
+        ("Level 2 qualifications", "qualification-list"),
+        ("Referred appeals", "referral-list"),
+        ("Appeals monitoring", "appeal-monitoring"),
+    ],
+    Role.CANDIDATE: [
+        ("My application", "candidate-list"),
+        ("My assessment", "candidate-assessment"),
+        ("My appeals", "appeal-list"),
+    ],
 }

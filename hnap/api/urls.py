@@ -2,6 +2,7 @@
 
 from rest_framework.routers import DefaultRouter
 
+from appeals.api.urls import register as register_appeals
 from assessments.api.urls import register as register_assessments
 from candidates.api.urls import register as register_candidates
 from hnap.api.views import ClosureDayViewSet, DeadlineViewSet
@@ -11,5 +12,6 @@ router.register("deadlines", DeadlineViewSet, basename="deadline")
 router.register("closure-days", ClosureDayViewSet, basename="closureday")
 register_candidates(router)
 register_assessments(router)
+register_appeals(router)
 
 urlpatterns = router.urls

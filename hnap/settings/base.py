@@ -208,6 +208,13 @@ SPECTACULAR_SETTINGS = {
         "FileStateEnum": "assessments.models.FileState",
         "DocumentKindEnum": "assessments.models.DocumentKind",
         "OutcomeEnum": "assessments.models.Outcome",
+        "EnquiryStateEnum": "appeals.models.EnquiryState",
+        "EnquiryChannelEnum": "appeals.models.EnquiryChannel",
+        "LoggedChannelEnum": "appeals.models.LoggedChannel",
+        "AppealStateEnum": "appeals.models.AppealState",
+        "AppealDecisionEnum": "appeals.models.AppealDecision",
+        # Named because AppealDecision is another "decision" (the schema's names would otherwise be hashes).
+        "ScrutinyDecisionKindEnum": "assessments.models.ScrutinyDecisionKind",
     },
 }
 

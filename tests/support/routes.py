@@ -25,6 +25,7 @@ from hnap.api.base import TenantViewSetMixin
 from hnap.factories import ClosureDayFactory, DeadlineFactory
 from hnap.models import ClosureDay, Deadline
 from hnap.tenant_views import TenantScopedMixin
+from tests.support.appeal_routes import APPEAL_EXEMPT_ROUTES, APPEAL_MODELS, APPEAL_ROUTE_PAYLOADS
 from tests.support.assessment_routes import ASSESSMENT_EXEMPT_ROUTES, ASSESSMENT_MODELS, ASSESSMENT_ROUTE_PAYLOADS
 from tests.support.candidate_routes import CANDIDATE_EXEMPT_ROUTES, CANDIDATE_MODELS, CANDIDATE_ROUTE_PAYLOADS
 from tests.support.matrix_types import Setting, TenantModel
@@ -61,12 +62,14 @@ TENANT_MODELS: dict[type[models.Model], TenantModel] = {
     ),
     **CANDIDATE_MODELS,
     **ASSESSMENT_MODELS,
+    **APPEAL_MODELS,
 }
 
 # URL name -> a body for that route when the model's payload does not fit it (an import takes a file).
 ROUTE_PAYLOADS: dict[str, Callable[[Setting], dict[str, Any]]] = {
     **CANDIDATE_ROUTE_PAYLOADS,
     **ASSESSMENT_ROUTE_PAYLOADS,
+    **APPEAL_ROUTE_PAYLOADS,
 }
 
 # URL name (or "namespace:" for a whole namespace) -> why it is not a tenant route.
@@ -89,6 +92,7 @@ EXEMPT_ROUTES: dict[str, str] = {
     "static": "static files (served only in development); no records",
     **CANDIDATE_EXEMPT_ROUTES,
     **ASSESSMENT_EXEMPT_ROUTES,
+    **APPEAL_EXEMPT_ROUTES,
 }
 
 
