@@ -404,27 +404,47 @@ def file_scrutinise(
     file.flagged_difficult = file.flagged_difficult or flag_difficult
     file.flagged_principle = file.flagged_principle or flag_principle
     if decision == ScrutinyDecisionKind.RETURN:
-        file.state = FileState.RETURNED
-        file.was_returned = True
-        deadline_schedule(
-            rpa=file.rpa,
-            kind=REVISION_DEADLINE_KIND,
-            title=f"Revise the returned file of {file.candidate.full_name}",
-            subject=file,
-            responsible=file.assessor.user,
-            working_days=REVISION_WORKING_DAYS,
-        )
-        Notification.objects.create(
-            user=file.assessor.user,
-            subject=f"File returned for revision: {file.candidate.full_name}",
-            body=f"{record.reasons}\n\nComplete the records from the candidate's task sheets and the notes you took "
-            "at the time; do not seek new evidence.",
-            link=f"/assessments/files/{file.pk}/",
-        )
+        _return_to_assessor(file=file, reasons=record.reasons)
     else:
         file.state = FileState.ACCEPTED
     file.save(update_fields=["state", "was_returned", "flagged_difficult", "flagged_principle"])
     return record
+
+
+def _return_to_assessor(*, file: AssessmentFile, reasons: str) -> None:
+    """The file goes back to its assessor to complete the records (no new evidence), chased by a deadline; it cannot
+    be moderated until resubmitted and accepted at scrutiny (SCR-1, MOD-8). The caller saves the file."""
+    file.state = FileState.RETURNED
+    file.was_returned = True
+    deadline_schedule(
+        rpa=file.rpa,
+        kind=REVISION_DEADLINE_KIND,
+        title=f"Revise the returned file of {file.candidate.full_name}",
+        subject=file,
+        responsible=file.assessor.user,
+        working_days=REVISION_WORKING_DAYS,
+    )
+    Notification.objects.create(
+        user=file.assessor.user,
+        subject=f"File returned for revision: {file.candidate.full_name}",
+        body=f"{reasons}\n\nComplete the records from the candidate's task sheets and the notes you took "
+        "at the time; do not seek new evidence.",
+        link=f"/assessments/files/{file.pk}/",
+    )
+
+
+@transaction.atomic
+def file_return(*, file: AssessmentFile, reasons: str, acting_user: User | None) -> AssessmentFile:
+    """MOD-8: the moderators judge the records lacking: the file goes back to its assessor exactly as a file
+    returned at scrutiny does (complete it from the task sheets and notes taken at the time, no new evidence)."""
+    file = AssessmentFile.objects.select_for_update().select_related("assessor__user", "candidate").get(pk=file.pk)
+    if not file.moderatable or Result.objects.filter(file=file).exists():
+        raise ValidationError("Only a file awaiting moderation can be returned to its assessor.")
+    if not reasons.strip():
+        raise ValidationError({"reasons": "Say what the records lack so the assessor can complete them."})
+    _return_to_assessor(file=file, reasons=reasons.strip())
+    file.save(update_fields=["state", "was_returned"])
+    return file
 
 
 # --- preparation feedback (PREP-1, PREP-2) -----------------------------------------------------------------
@@ -520,6 +540,12 @@ def result_confirm(
     file = AssessmentFile.objects.select_for_update().get(pk=file.pk)
     if Result.objects.filter(file=file).exists():
         raise ValidationError("This file's outcome has already been confirmed.")
+    from moderation.selectors import file_review_pending
+
+    if file_review_pending(file=file):
+        raise ValidationError(
+            "This file is review pending (MOD-7): its outcome is confirmed only after the RPA's separate review."
+        )
     if not file.moderatable:
         raise ValidationError(
             "Only a submitted file that can be moderated has its outcome confirmed: a returned file must be "

@@ -109,6 +109,9 @@ class Register:
 
     rows: list[Any]  # Assessor rows annotated by assessors_annotated
     conflicts: dict[int, tuple[set[int], set[int]]]  # assessor id -> (school ids, PoP ids)
+    # candidate id -> the users whose assessment of that candidate moderators judged process-lacking (MOD-8): the
+    # full reassessment is by another assessor.
+    excluded: dict[int, set[int]] = field(default_factory=dict)
 
 
 def register_for_week(*, pool: QuerySet[Assessor], monday: date) -> Register:
@@ -123,7 +126,10 @@ def register_for_week(*, pool: QuerySet[Assessor], monday: date) -> Register:
             schools.add(school_id)
         if pop_id:
             pops.add(pop_id)
-    return Register(rows=rows, conflicts=conflicts)
+    from moderation.selectors import process_lacking_exclusions
+
+    excluded = process_lacking_exclusions(user_ids=[row.user_id for row in rows])
+    return Register(rows=rows, conflicts=conflicts, excluded=excluded)
 
 
 def proposals_rank(*, register: Register, candidate: Candidate) -> list[Proposal]:
@@ -143,6 +149,8 @@ def proposals_rank(*, register: Register, candidate: Candidate) -> list[Proposal
             reasons.append("declared a connection with the candidate's PoP")
         if assessor.unavailable:
             reasons.append("unavailable that week")
+        if assessor.user_id in register.excluded.get(candidate.pk, set()):
+            reasons.append("assessed the candidate when moderators judged the process lacking (MOD-8)")
         # A full week is a reason not to propose, but an RPA administrator may still book with an override (ASR-6).
         full_week = assessor.week_count >= WEEKLY_CAP
         blocking = list(reasons)

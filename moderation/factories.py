@@ -4,13 +4,16 @@ is checked): tests of the rules go through moderation.services."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import factory
 from django.utils import timezone
 
-from assessments.factories import AssessorFactory
+from assessments.factories import AssessmentFactory, AssessorFactory, at, complete_content
+from assessments.models import AssessmentFile, Assessor, FileState, FileVersion
+from candidates.factories import CandidateFactory, PreparationCourseFactory
 from hnap.factories import PreparationProviderFactory, UserFactory
-from hnap.models import RPA
+from hnap.models import RPA, PreparationProvider
 from moderation import models
 
 
@@ -156,3 +159,53 @@ class JointReportFactory(factory.django.DjangoModelFactory):
     rpa = factory.LazyFunction(_default_rpa)
     event = factory.LazyAttribute(lambda o: ModerationEventFactory(rpa=o.rpa))
     due_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=3))
+
+
+def cohort_file(
+    *,
+    rpa: RPA | None = None,
+    outcome: str = "met",
+    assessor: Assessor | None = None,
+    pop: PreparationProvider | None = None,
+    insufficient: tuple[int, ...] = (),
+    state: str = FileState.ACCEPTED,
+    first_solo: bool = False,
+    month: Any = None,
+    candidate_fields: dict[str, Any] | None = None,
+    days_ago: int = 40,
+    **fields: Any,
+) -> AssessmentFile:
+    """A file of `month`'s cycle (default last month) submitted once with `outcome` (the grid agreeing) and accepted
+    at scrutiny, written directly (the file's own tests prove submission); `fields` set more of the file's columns."""
+    rpa = rpa or RPA.objects.get(slug="strictly-education-4s")
+    candidate_fields = {"rpa": rpa, **(candidate_fields or {})}
+    if pop is not None:
+        candidate_fields["course"] = PreparationCourseFactory(rpa=rpa, pop=pop)
+    candidate = CandidateFactory(**candidate_fields)
+    assessment = AssessmentFactory(
+        candidate=candidate,
+        assessor=assessor or AssessorFactory(rpa=rpa),
+        starts_at=at(timezone.localdate() - timedelta(days=days_ago)),
+        is_first_solo=first_solo,
+    )
+    file = AssessmentFile.objects.get(assessment=assessment)
+    if outcome == "partial" and not insufficient:
+        insufficient = (4,)
+    if outcome in ("not_met", "full") and not insufficient:
+        insufficient = (4, 9)
+    content = complete_content(file=file, outcome=outcome, insufficient=insufficient)
+    FileVersion.objects.create(rpa=rpa, file=file, number=1, content=content, outcome=outcome)
+    now = timezone.now()
+    values = {
+        "draft": content,
+        "state": state,
+        "version_count": 1,
+        "recommended_outcome": outcome,
+        "first_submitted_at": now,
+        "submitted_at": now,
+        "cycle_month": month or last_month(),
+        **fields,
+    }
+    AssessmentFile.objects.filter(pk=file.pk).update(**values)
+    file.refresh_from_db()
+    return file
