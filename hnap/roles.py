@@ -257,6 +257,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("Assessments", "assessment-list"),
         ("Scrutiny", "scrutiny-queue"),
         ("Files", "file-list"),
+        ("Moderation", "moderation-event-list"),
         ("Preparation feedback", "preparationfeedback-list"),
         ("Reported changes", "changereport-list"),
         ("Regional charges", "charge-list"),
@@ -269,6 +270,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("Candidates", "candidate-list"),
         ("Assessors", "assessor-list"),
         ("Scrutiny", "scrutiny-queue"),
+        ("Moderation", "moderation-event-list"),
         ("Deadlines", "deadline-dashboard"),
     ],
     Role.ASSESSOR: [
@@ -277,7 +279,11 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("My register entry", "assessor-list"),
         ("My deadlines", "deadline-dashboard"),
     ],
-    Role.MODERATOR: [("Files", "file-list"), ("My deadlines", "deadline-dashboard")],
+    Role.MODERATOR: [
+        ("Moderation", "moderation-event-list"),
+        ("Files", "file-list"),
+        ("My deadlines", "deadline-dashboard"),
+    ],
     Role.POP_USER: [
         ("Candidates", "candidate-list"),
         ("Courses", "course-list"),

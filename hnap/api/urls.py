@@ -6,6 +6,7 @@ from appeals.api.urls import register as register_appeals
 from assessments.api.urls import register as register_assessments
 from candidates.api.urls import register as register_candidates
 from hnap.api.views import ClosureDayViewSet, DeadlineViewSet
+from moderation.api.urls import register as register_moderation
 
 router = DefaultRouter()
 router.register("deadlines", DeadlineViewSet, basename="deadline")
@@ -13,5 +14,6 @@ router.register("closure-days", ClosureDayViewSet, basename="closureday")
 register_candidates(router)
 register_assessments(router)
 register_appeals(router)
+register_moderation(router)
 
 urlpatterns = router.urls

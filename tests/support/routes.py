@@ -29,6 +29,11 @@ from tests.support.appeal_routes import APPEAL_EXEMPT_ROUTES, APPEAL_MODELS, APP
 from tests.support.assessment_routes import ASSESSMENT_EXEMPT_ROUTES, ASSESSMENT_MODELS, ASSESSMENT_ROUTE_PAYLOADS
 from tests.support.candidate_routes import CANDIDATE_EXEMPT_ROUTES, CANDIDATE_MODELS, CANDIDATE_ROUTE_PAYLOADS
 from tests.support.matrix_types import Setting, TenantModel
+from tests.support.moderation_routes import (
+    MODERATION_EXEMPT_ROUTES,
+    MODERATION_MODELS,
+    MODERATION_ROUTE_PAYLOADS,
+)
 
 HOW_TO_REGISTER = (
     "Register it in tests/support/routes.py: make its view a tenant view (subclass "
@@ -63,6 +68,7 @@ TENANT_MODELS: dict[type[models.Model], TenantModel] = {
     **CANDIDATE_MODELS,
     **ASSESSMENT_MODELS,
     **APPEAL_MODELS,
+    **MODERATION_MODELS,
 }
 
 # URL name -> a body for that route when the model's payload does not fit it (an import takes a file).
@@ -70,6 +76,7 @@ ROUTE_PAYLOADS: dict[str, Callable[[Setting], dict[str, Any]]] = {
     **CANDIDATE_ROUTE_PAYLOADS,
     **ASSESSMENT_ROUTE_PAYLOADS,
     **APPEAL_ROUTE_PAYLOADS,
+    **MODERATION_ROUTE_PAYLOADS,
 }
 
 # URL name (or "namespace:" for a whole namespace) -> why it is not a tenant route.
@@ -93,6 +100,7 @@ EXEMPT_ROUTES: dict[str, str] = {
     **CANDIDATE_EXEMPT_ROUTES,
     **ASSESSMENT_EXEMPT_ROUTES,
     **APPEAL_EXEMPT_ROUTES,
+    **MODERATION_EXEMPT_ROUTES,
 }
 
 
