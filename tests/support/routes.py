@@ -29,6 +29,7 @@ from tests.support.appeal_routes import APPEAL_EXEMPT_ROUTES, APPEAL_MODELS, APP
 from tests.support.assessment_routes import ASSESSMENT_EXEMPT_ROUTES, ASSESSMENT_MODELS, ASSESSMENT_ROUTE_PAYLOADS
 from tests.support.candidate_routes import CANDIDATE_EXEMPT_ROUTES, CANDIDATE_MODELS, CANDIDATE_ROUTE_PAYLOADS
 from tests.support.matrix_types import Setting, TenantModel
+from tests.support.moderation_report_routes import REPORT_EXEMPT_ROUTES, REPORT_MODELS, REPORT_ROUTE_PAYLOADS
 from tests.support.moderation_routes import (
     MODERATION_EXEMPT_ROUTES,
     MODERATION_MODELS,
@@ -68,6 +69,7 @@ TENANT_MODELS: dict[type[models.Model], TenantModel] = {
     **CANDIDATE_MODELS,
     **ASSESSMENT_MODELS,
     **APPEAL_MODELS,
+    **REPORT_MODELS,
     **MODERATION_MODELS,
 }
 
@@ -76,6 +78,7 @@ ROUTE_PAYLOADS: dict[str, Callable[[Setting], dict[str, Any]]] = {
     **CANDIDATE_ROUTE_PAYLOADS,
     **ASSESSMENT_ROUTE_PAYLOADS,
     **APPEAL_ROUTE_PAYLOADS,
+    **REPORT_ROUTE_PAYLOADS,
     **MODERATION_ROUTE_PAYLOADS,
 }
 
@@ -100,6 +103,7 @@ EXEMPT_ROUTES: dict[str, str] = {
     **CANDIDATE_EXEMPT_ROUTES,
     **ASSESSMENT_EXEMPT_ROUTES,
     **APPEAL_EXEMPT_ROUTES,
+    **REPORT_EXEMPT_ROUTES,
     **MODERATION_EXEMPT_ROUTES,
 }
 

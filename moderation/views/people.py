@@ -1,0 +1,271 @@
+"""Pages of moderation's people: an RPA's moderators, nominating one and a senior moderator confirming a moderator's
+competence after trial moderations (MOD-1, MOD-2); the Partnership's peer-review pairings for three-month periods,
+warned of a repeat (PEER-2); and each RPA's peer reviewer and deputy for a month (PEER-1). Every record is reached
+through hnap.access (the tenant base views); the rules live in moderation.services."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.urls import reverse
+from django.views.generic import FormView
+
+from hnap.access import acting_rpa, role_allows, rpa_scope_ids
+from hnap.forms import add_service_errors
+from hnap.models import RPA, User
+from hnap.roles import Action
+from hnap.tenant_views import TenantListView, TenantRecordFormView, TenantScopedMixin
+from moderation import report_selectors as selectors
+from moderation import services as core
+from moderation.forms import people as forms
+from moderation.models import Moderator, PeerReviewNomination, PeerReviewPairing
+from moderation.selectors import moderator_for
+
+
+def rpa_people(rpa_id: int) -> QuerySet[User]:
+    """The people who hold a role in the RPA (who may be named its peer reviewer or deputy, PEER-1)."""
+    return (
+        User.objects.filter(memberships__rpa_id=rpa_id, is_active=True)
+        .exclude(memberships__role="candidate")
+        .distinct()
+        .order_by("full_name", "email")
+    )
+
+
+class CreateInRpaView(TenantScopedMixin, FormView):  # type: ignore[type-arg]
+    """A form that creates a record of the user's RPA through a service (the RPA comes from the membership, never
+    from the form); 403 when no role of theirs may add one."""
+
+    action = Action.ADD
+    title: str
+    submit_label = "Save"
+    renamed_errors: dict[str, str] = {}
+
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.user.is_authenticated and not role_allows(request.user, self.model, Action.ADD):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def acting_rpa(self) -> RPA:
+        chosen = acting_rpa(self.request.user, self.model, Action.ADD, self.request.GET.get("rpa"))
+        if chosen is None:
+            raise PermissionDenied
+        return cast(RPA, chosen)
+
+    def back_url(self) -> str:
+        raise NotImplementedError
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(title=self.title, submit_label=self.submit_label, back_url=self.back_url())
+        return context
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        try:
+            message = self.perform(form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error, self.renamed_errors)
+            return self.form_invalid(form)
+        messages.success(self.request, message)
+        return HttpResponseRedirect(self.back_url())
+
+    def perform(self, data: dict[str, Any]) -> str:
+        raise NotImplementedError
+
+
+# --- moderators (MOD-1, MOD-2) --------------------------------------------------------------------------------
+
+
+class ModeratorListView(TenantListView):
+    """MOD-1, MOD-2: the RPA's moderators: senior or not, trained when, competence confirmed (by whom, on what) or
+    still on trial moderations (which need a second moderator), and how many moderations each has recorded."""
+
+    model = Moderator
+    template_name = "moderation/people/moderator_list.html"
+
+    def get_queryset(self) -> Any:
+        return selectors.moderators_for_list(moderators=self.scoped())
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        senior_of = {
+            rpa_id
+            for rpa_id in rpa_scope_ids(user, Moderator, Action.VIEW)
+            if (mine := moderator_for(user=user, rpa_id=rpa_id)) is not None and mine.is_senior
+        }
+        for moderator in context["object_list"]:
+            moderator.may_confirm = (
+                not moderator.is_confirmed and moderator.rpa_id in senior_of and moderator.user_id != user.pk
+            )
+        context.update(
+            can_nominate=role_allows(user, Moderator, Action.ADD) and bool(rpa_scope_ids(user, Moderator, Action.ADD))
+        )
+        return context
+
+
+class ModeratorNominateView(CreateInRpaView):
+    """MOD-1: the RPA's administrators nominate an experienced assessor of its register as a moderator."""
+
+    model = Moderator
+    form_class = forms.ModeratorNominateForm
+    template_name = "moderation/people/form.html"
+    title = "Nominate a moderator"
+    submit_label = "Nominate"
+
+    def back_url(self) -> str:
+        return reverse("moderation-moderator-list")
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        people = User.objects.filter(assessor_entries__rpa=self.acting_rpa(), is_active=True).exclude(
+            moderator_entries__rpa=self.acting_rpa()
+        )
+        return super().get_form_kwargs() | {"people": people.distinct().order_by("full_name", "email")}
+
+    def perform(self, data: dict[str, Any]) -> str:
+        moderator = core.moderator_nominate(
+            rpa=self.acting_rpa(),
+            user=data["user"],
+            acting_user=cast(User, self.request.user),
+            is_senior=data["is_senior"],
+            trained_on=data["trained_on"],
+        )
+        if moderator.is_confirmed:
+            return f"{moderator.user.full_name} is a senior moderator of {moderator.rpa.name}."
+        return (
+            f"{moderator.user.full_name} is nominated as a moderator. Until a senior moderator confirms their "
+            "competence, every decision of theirs needs a second moderator (MOD-2)."
+        )
+
+
+class ModeratorConfirmView(TenantRecordFormView):
+    """MOD-2: a senior moderator of the RPA confirms a moderator's competence (after trial moderations); from then on
+    they decide alone."""
+
+    model = Moderator
+    form_class = forms.ModeratorConfirmForm
+    template_name = "moderation/people/moderator_confirm.html"
+    title = "Confirm the moderator's competence"
+    submit_label = "Confirm competence"
+    object: Moderator
+
+    def scoped(self, action: Action | None = None) -> Any:
+        return selectors.moderators_for_list(moderators=super().scoped(action))
+
+    def allowed(self, user: Any, obj: Any) -> bool:
+        mine = moderator_for(user=user, rpa_id=obj.rpa_id)
+        return mine is not None and mine.is_senior and obj.user_id != user.pk
+
+    def back_url(self) -> str:
+        return reverse("moderation-moderator-list")
+
+    def perform(self, data: dict[str, Any]) -> str:
+        core.moderator_confirm(moderator=self.object, acting_user=cast(User, self.request.user), note=data["note"])
+        return f"{self.object.user.full_name}'s competence as a moderator is confirmed: they now decide alone."
+
+
+# --- peer-review pairings (PEER-2) ------------------------------------------------------------------------------
+
+
+class PairingListView(TenantListView):
+    """PEER-2: which RPA peer-reviews which, period by period, each beside the reviewed RPA's previous pairing with a
+    warning where it repeats it; the Partnership sees every RPA's, an RPA its own."""
+
+    model = PeerReviewPairing
+    template_name = "moderation/people/pairing_list.html"
+
+    def get_queryset(self) -> Any:
+        return self.scoped().order_by("-period_start", "rpa__name", "pk")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["rows"] = selectors.pairings_with_previous(
+            pairings=PeerReviewPairing.objects.filter(pk__in=[p.pk for p in context["object_list"]])
+        )
+        context["can_set"] = role_allows(self.request.user, PeerReviewPairing, Action.ADD)
+        return context
+
+
+class PairingCreateView(CreateInRpaView):
+    """PEER-2: the Partnership sets which RPA peer-reviews which for three months; repeating the previous period's
+    pairing must be confirmed."""
+
+    model = PeerReviewPairing
+    form_class = forms.PairingForm
+    template_name = "moderation/people/form.html"
+    title = "Set a peer-review pairing"
+    submit_label = "Set the pairing"
+    renamed_errors = {"rpa": "reviewed", "reviewer_rpa": "reviewer"}
+
+    def back_url(self) -> str:
+        return reverse("moderation-pairing-list")
+
+    def perform(self, data: dict[str, Any]) -> str:
+        # The reviewed RPA is the record's tenant: the Partnership (every RPA in its scope) names it.
+        pairing = core.pairing_set(
+            rpa=data["reviewed"],
+            reviewer_rpa=data["reviewer"],
+            period_start=data["period_start"],
+            acting_user=cast(User, self.request.user),
+            confirm_repeat=data["confirm_repeat"],
+        )
+        return (
+            f"{pairing.reviewer_rpa.name} peer-reviews {pairing.rpa.name} from {pairing.period_start:%B %Y} to "
+            f"{pairing.period_end:%B %Y}."
+        )
+
+
+# --- monthly nominations (PEER-1) -----------------------------------------------------------------------------
+
+
+class NominationListView(TenantListView):
+    """PEER-1: the peer reviewer and deputy the RPA provides each month, and to which RPA."""
+
+    model = PeerReviewNomination
+    template_name = "moderation/people/nomination_list.html"
+
+    def get_queryset(self) -> Any:
+        return (
+            self.scoped()
+            .select_related("rpa", "reviewed_rpa", "reviewer", "deputy", "nominated_by")
+            .order_by("-month", "rpa__name", "pk")
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["can_nominate"] = bool(rpa_scope_ids(self.request.user, PeerReviewNomination, Action.ADD))
+        return context
+
+
+class NominationCreateView(CreateInRpaView):
+    """PEER-1: an RPA's administrators name its peer reviewer and deputy for a month (the RPA reviewed follows from
+    the Partnership's pairing)."""
+
+    model = PeerReviewNomination
+    form_class = forms.NominationForm
+    template_name = "moderation/people/form.html"
+    title = "Name the peer reviewer for a month"
+    submit_label = "Save the nomination"
+
+    def back_url(self) -> str:
+        return reverse("moderation-nomination-list")
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return super().get_form_kwargs() | {"people": rpa_people(self.acting_rpa().pk)}
+
+    def perform(self, data: dict[str, Any]) -> str:
+        nomination = core.nomination_set(
+            rpa=self.acting_rpa(),
+            month=data["month"],
+            reviewer=data["reviewer"],
+            deputy=data["deputy"],
+            acting_user=cast(User, self.request.user),
+        )
+        return (
+            f"{nomination.reviewer.full_name} peer-reviews {nomination.reviewed_rpa.name} in "
+            f"{nomination.month:%B %Y}, with {nomination.deputy.full_name} as deputy."
+        )
