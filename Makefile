@@ -34,7 +34,7 @@ test: bootstrap  ## the whole suite against real PostgreSQL and Redis (browser t
 lint: bootstrap  ## ruff (lint and format check) and mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	DATABASE_URL=postgres://localhost/hnap REDIS_URL=redis://localhost:6379/0 $(BIN)/mypy hnap candidates assessments moderation appeals
+	DATABASE_URL=postgres://localhost/hnap REDIS_URL=redis://localhost:6379/0 $(BIN)/mypy hnap candidates assessments moderation appeals partnership dataprotection transfers
 
 format: bootstrap
 	$(BIN)/ruff check --fix .

@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "assessments",
     "moderation",
     "appeals",
+    "partnership",
+    "dataprotection",
+    "transfers",
 ]
 
 MIDDLEWARE = [
