@@ -131,8 +131,21 @@ class AppealListView(TenantListView):
         context = super().get_context_data(**kwargs)
         params = self.request.GET.copy()
         params.pop("page", None)
-        context.update(states=AppealState.choices, state=self.request.GET.get("state", ""),
-                       query_string=params.urlencode())  # fmt: skip
+        user = self.request.user
+        # A candidate's released results they have not appealed yet (a refused appeal can be made again properly).
+        appealable = (
+            Result.objects.restrict(user, Action.VIEW)
+            .filter(candidate__user=user, released_at__isnull=False)
+            .exclude(appeals__state__in=[s for s in AppealState.values if s != AppealState.REFUSED])
+            .select_related("file__assessment")
+            .order_by("-released_at")
+        )
+        context.update(
+            states=AppealState.choices,
+            state=self.request.GET.get("state", ""),
+            query_string=params.urlencode(),
+            appealable=appealable if user.is_authenticated else [],
+        )
         return context
 
 

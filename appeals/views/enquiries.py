@@ -69,6 +69,11 @@ class EnquiryCreateView(TenantCreateView):
     form_class = forms.StaffEnquiryForm
     template_name = "appeals/enquiry_form.html"
 
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        kwargs.pop("instance", None)  # a plain form: the service makes the enquiry
+        return kwargs
+
     def save_form(self, form: Any) -> HttpResponse:
         data = form.cleaned_data
         try:
