@@ -218,6 +218,11 @@ SPECTACULAR_SETTINGS = {
         "AppealDecisionEnum": "appeals.models.AppealDecision",
         # Named because AppealDecision is another "decision" (the schema's names would otherwise be hashes).
         "ScrutinyDecisionKindEnum": "assessments.models.ScrutinyDecisionKind",
+        # The moderation day's API (issue 7): more "state" and "outcome" fields.
+        "ModerationEventStateEnum": "moderation.models.EventState",
+        "DecisionStateEnum": "moderation.models.DecisionState",
+        "ReviewStateEnum": "moderation.models.ReviewState",
+        "ReviewOutcomeEnum": "moderation.models.ReviewOutcome",
     },
 }
 
