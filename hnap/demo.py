@@ -117,6 +117,9 @@ def seed_demo() -> dict[str, int]:
     from assessments.demo import seed_assessments_demo
 
     created["assessors"] = seed_assessments_demo()
+    from moderation.demo import seed_moderation_demo
+
+    created["moderation_sample"] = seed_moderation_demo()
     from appeals.demo import seed_appeals_demo
 
     created["enquiries"] = seed_appeals_demo()

@@ -28,8 +28,8 @@ from assessments.models import (
 )
 from hnap.access import forget_memberships, holds_role
 from hnap.deadlines import deadline_meet, deadline_schedule
-from hnap.grants import grant_object_access, grant_revoke
-from hnap.models import RPA, Membership, NationalSampledStandards, Notification, ObjectGrant, User
+from hnap.grants import grant_object_access, grant_objects_access, grant_revoke, grants_revoke_reason
+from hnap.models import RPA, Membership, NationalSampledStandards, Notification, User
 from hnap.roles import Action, Role
 from hnap.workdays import calendar_for, end_of_day
 from moderation.models import (
@@ -502,22 +502,22 @@ def _peer_reason(event: ModerationEvent) -> str:
 def _peer_grant(
     *, event: ModerationEvent, entries: list[SampleEntry], acting_user: User | None, extra: Iterable[Any] = ()
 ) -> None:
-    """Give the peer reviewer and deputy VIEW on sampled entries, their files, versions and current documents."""
+    """Give the peer reviewer and deputy VIEW on sampled entries, their files, versions and current documents (and
+    `extra` objects of one model), in a fixed number of queries whatever the size of the sample."""
     from assessments.models import FileVersion, TaskDocument
 
-    objects: list[tuple[Any, tuple[Action, ...]]] = [(obj, (Action.VIEW,)) for obj in extra]
     file_ids = [e.file_id for e in entries]
-    files = AssessmentFile.objects.in_bulk(file_ids)
-    for entry in entries:
-        objects += [(entry, (Action.VIEW,)), (files[entry.file_id], (Action.VIEW,))]
-    objects += [(v, (Action.VIEW,)) for v in FileVersion.objects.filter(file_id__in=file_ids)]
-    objects += [
-        (d, (Action.VIEW,)) for d in TaskDocument.objects.filter(file_id__in=file_ids, replaced_at__isnull=True)
+    groups: list[list[Any]] = [
+        list(extra),
+        list(entries),
+        list(AssessmentFile.objects.filter(pk__in=file_ids)),
+        list(FileVersion.objects.filter(file_id__in=file_ids)),
+        list(TaskDocument.objects.filter(file_id__in=file_ids, replaced_at__isnull=True)),
     ]
     reason = _peer_reason(event)
     for person in _peer_people(event):
-        for obj, actions in objects:
-            grant_object_access(user=person, obj=obj, actions=actions, reason=reason, acting_user=acting_user)
+        for objects in groups:
+            grant_objects_access(user=person, objects=objects, reason=reason, acting_user=acting_user)
 
 
 @transaction.atomic
@@ -550,15 +550,7 @@ def peer_review_open(*, event: ModerationEvent, acting_user: User | None) -> Mod
 
 
 def _peer_revoke(event: ModerationEvent) -> int:
-    grants = list(
-        ObjectGrant.objects.filter(
-            user__in=[p.pk for p in _peer_people(event)], reason=_peer_reason(event), revoked_at__isnull=True
-        ).select_related("content_type", "user")
-    )
-    for grant in grants:
-        obj = grant.content_type.get_object_for_this_type(pk=grant.object_id)
-        grant_revoke(user=grant.user, obj=obj)
-    return len(grants)
+    return grants_revoke_reason(reason=_peer_reason(event), user_ids=[p.pk for p in _peer_people(event)])
 
 
 @transaction.atomic

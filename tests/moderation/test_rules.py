@@ -26,6 +26,7 @@ from assessments.selectors import assessor_proposals
 from candidates.factories import CandidateFactory
 from hnap.deadlines import deadline_sweep
 from hnap.factories import UserFactory
+from hnap.grants import grant_object_access
 from hnap.models import (
     RPA,
     Deadline,
@@ -694,6 +695,20 @@ class TestPeerReview:
             assert seen(deputy, model) == set(), model
         # What remains is the joint report, until it is submitted (PEER-3).
         assert seen(reviewer, JointReport) == {event.joint_report.pk}
+
+    def test_peer4_closing_the_review_keeps_what_another_grant_gives(
+        self, event: ModerationEvent, peer: tuple[User, User]
+    ) -> None:
+        file = make_cohort_file(outcome="not_met")
+        reviewer = peer[0]
+        # The reviewer also assesses this candidate's file for the RPA (a cross-RPA grant of its own, ASR-5).
+        grant_object_access(user=reviewer, obj=file, reason="Cross-RPA assessment (ASR-5)")
+        event = reviewing(event)
+        ms.peer_review_close(event=event, acting_user=None)
+        fresh = User.objects.get(pk=reviewer.pk)
+        assert list(AssessmentFile.objects.restrict(fresh, Action.VIEW)) == [file]
+        assert not SampleEntry.objects.restrict(fresh, Action.VIEW).exists()
+        assert not ModerationEvent.objects.restrict(fresh, Action.VIEW).exists()
 
     def test_peer4_closing_the_review_ends_access_before_the_event_closes(
         self, event: ModerationEvent, peer: tuple[User, User]
