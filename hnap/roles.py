@@ -116,6 +116,9 @@ ROLE_GRANTS: dict[str, dict[str, Grant]] = {
         "appeals.referral": _grant(Scope.RPA, VIEW),
         "appeals.reviewpanel": _grant(Scope.RPA, VIEW),
         "appeals.monitoringshare": _grant(Scope.RPA, VIEW, ADD),
+        # RISK-1: the sending RPA proposes a transfer (and may withdraw it) and keeps its record of it.
+        "transfers.transfer": _grant(Scope.RPA, VIEW, ADD, CHANGE),
+        "transfers.transferredcandidate": _grant(Scope.RPA, VIEW),
     },
     Role.SENIOR_ASSESSOR: {
         "hnap.deadline": _grant(Scope.RPA, VIEW),
@@ -231,6 +234,9 @@ ROLE_GRANTS: dict[str, dict[str, Grant]] = {
         "appeals.referral": _grant(Scope.ALL, VIEW),
         "appeals.reviewpanel": _grant(Scope.ALL, VIEW, ADD),
         "appeals.monitoringshare": _grant(Scope.ALL, VIEW),
+        # RISK-1 is the Partnership's decision: it approves and carries out transfers between RPAs.
+        "transfers.transfer": _grant(Scope.ALL, VIEW, CHANGE),
+        "transfers.transferredcandidate": _grant(Scope.ALL, VIEW),
     },
     # A candidate sees their own application, its state and what is missing, and their invoices.
     Role.CANDIDATE: {
@@ -268,6 +274,9 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("Closure days", "closureday-list"),
         ("Enquiries", "enquiry-list"),
         ("Appeals", "appeal-list"),
+        ("Transfers", "transfer-list"),
+        ("Dashboard", "rpa-dashboard"),
+        ("National fee and standards", "partnership-fee"),
     ],
     Role.SENIOR_ASSESSOR: [
         ("Candidates", "candidate-list"),
@@ -287,6 +296,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
     Role.MODERATOR: [
         ("Moderation", "moderation-event-list"),
         ("Moderators", "moderation-moderator-list"),
+        ("National standards", "partnership-standards"),
         ("Feedback to assessors", "moderation-feedback-list"),
         ("Joint reports", "moderation-jointreport-list"),
         ("Files", "file-list"),
@@ -300,12 +310,16 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("My deadlines", "deadline-dashboard"),
     ],
     Role.PARTNERSHIP_ADMIN: [
+        ("National dashboard", "partnership-dashboard"),
+        ("National fee", "partnership-fee"),
+        ("Sampled standards", "partnership-standards"),
         ("Level 2 qualifications", "qualification-list"),
         ("Referred appeals", "referral-list"),
         ("Appeals monitoring", "appeal-monitoring"),
         ("Peer-review pairings", "moderation-pairing-list"),
         ("Peer reviewers", "moderation-nomination-list"),
         ("Joint reports", "moderation-jointreport-list"),
+        ("Transfers", "transfer-list"),
     ],
     Role.CANDIDATE: [
         ("My application", "candidate-list"),

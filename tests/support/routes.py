@@ -35,6 +35,11 @@ from tests.support.moderation_routes import (
     MODERATION_MODELS,
     MODERATION_ROUTE_PAYLOADS,
 )
+from tests.support.partnership_routes import (
+    PARTNERSHIP_EXEMPT_ROUTES,
+    PARTNERSHIP_MODELS,
+    PARTNERSHIP_ROUTE_PAYLOADS,
+)
 
 HOW_TO_REGISTER = (
     "Register it in tests/support/routes.py: make its view a tenant view (subclass "
@@ -71,6 +76,7 @@ TENANT_MODELS: dict[type[models.Model], TenantModel] = {
     **APPEAL_MODELS,
     **REPORT_MODELS,
     **MODERATION_MODELS,
+    **PARTNERSHIP_MODELS,
 }
 
 # URL name -> a body for that route when the model's payload does not fit it (an import takes a file).
@@ -80,6 +86,7 @@ ROUTE_PAYLOADS: dict[str, Callable[[Setting], dict[str, Any]]] = {
     **APPEAL_ROUTE_PAYLOADS,
     **REPORT_ROUTE_PAYLOADS,
     **MODERATION_ROUTE_PAYLOADS,
+    **PARTNERSHIP_ROUTE_PAYLOADS,
 }
 
 # URL name (or "namespace:" for a whole namespace) -> why it is not a tenant route.
@@ -105,6 +112,7 @@ EXEMPT_ROUTES: dict[str, str] = {
     **APPEAL_EXEMPT_ROUTES,
     **REPORT_EXEMPT_ROUTES,
     **MODERATION_EXEMPT_ROUTES,
+    **PARTNERSHIP_EXEMPT_ROUTES,
 }
 
 
