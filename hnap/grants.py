@@ -107,7 +107,8 @@ def grant_objects_access(
     meta = objects[0]._meta
     codenames = [f"{Action(a)}_{meta.model_name}" for a in actions]
     for codename in codenames:
-        assign_perm(f"{meta.app_label}.{codename}", user, list(objects))
+        # guardian assigns to a list of objects in bulk (its stubs name only one object)
+        assign_perm(f"{meta.app_label}.{codename}", user, list(objects))  # type: ignore[arg-type]
     content_type = ContentType.objects.get_for_model(objects[0])
     return ObjectGrant.objects.bulk_create(
         ObjectGrant(
