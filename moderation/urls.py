@@ -29,6 +29,16 @@ urlpatterns = [
         events.CoverageAddView.as_view(),
         name="moderation-event-coverage-add",
     ),
+    path(
+        "moderation/events/<int:pk>/sample/refresh/",
+        events.SampleRefreshView.as_view(),
+        name="moderation-event-sample-refresh",
+    ),
+    path(
+        "moderation/events/<int:pk>/standards/",
+        events.EventStandardsView.as_view(),
+        name="moderation-event-standards",
+    ),
     path("moderation/events/<int:pk>/close/", events.EventCloseView.as_view(), name="moderation-event-close"),
     path("moderation/sample-entries/<int:pk>/", events.EntryDetailView.as_view(), name="moderation-entry-detail"),
     path(

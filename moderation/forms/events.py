@@ -57,6 +57,22 @@ class EventPlanForm(GovukFormMixin, forms.Form):
     )
 
 
+class EventStandardsForm(GovukFormMixin, forms.Form):
+    """MOD-5: the RPA's own standards to moderate, as numbers separated by commas."""
+
+    standards = forms.CharField(
+        required=False,
+        label="Standards the RPA adds",
+        help_text="Standard numbers separated by commas, for example 3, 12, 27. Leave empty for none.",
+    )
+
+    def clean_standards(self) -> list[int]:
+        parts = [p.strip() for p in self.cleaned_data["standards"].replace(";", ",").split(",") if p.strip()]
+        if not all(p.isdigit() for p in parts):
+            raise forms.ValidationError("Enter standard numbers separated by commas, for example 3, 12, 27")
+        return [int(p) for p in parts]
+
+
 class CoverageAddForm(GovukFormMixin, forms.Form):
     """MOD-4: the proposed files to add to the sample (their reasons come from the proposal)."""
 

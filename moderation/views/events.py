@@ -270,6 +270,48 @@ class PeerReviewCloseView(EventActionView):
         return "The peer review is closed: the peer reviewer's access has ended."
 
 
+class SampleRefreshView(EventActionView):
+    """MOD-3: add to the sample the files that must be moderated and joined the cohort since the event opened
+    (accepted at scrutiny since, or referred by the RPA's review)."""
+
+    title = "Refresh the sample"
+    submit_label = "Refresh the sample"
+    explanation = (
+        "Files accepted at scrutiny since the event opened join the cohort. Those that must be moderated (not met, "
+        "partial or full reassessment, resubmitted, flagged, a first solo) are added to the sample with their reasons."
+    )
+
+    def perform(self, data: dict[str, Any]) -> str:
+        added = services.sample_refresh(event=self.object, acting_user=cast(User, self.request.user))
+        if not added:
+            return "The sample already holds every file that must be moderated."
+        return f"{len(added)} file{'s' if len(added) != 1 else ''} added to the sample."
+
+
+class EventStandardsView(EventActionView):
+    """MOD-5: the standards the RPA chooses to moderate in every sampled file, besides those judged to have
+    insufficient evidence and the nationally agreed ones; undecided files are recomputed."""
+
+    form_class = forms.EventStandardsForm
+    title = "Standards the RPA moderates"
+    submit_label = "Save the standards"
+    explanation = (
+        "Every sampled file is moderated on the standards judged to have insufficient evidence and on the standards "
+        "agreed nationally for the month. Add the standards your RPA also wants moderated, enough to decide on each "
+        "assessor's process."
+    )
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"standards": ", ".join(str(n) for n in sorted(self.object.rpa_standards))}
+
+    def perform(self, data: dict[str, Any]) -> str:
+        event = services.event_standards_set(
+            event=self.object, standards=data["standards"], acting_user=cast(User, self.request.user)
+        )
+        chosen = ", ".join(str(n) for n in sorted(event.rpa_standards)) or "none"
+        return f"The RPA's standards to moderate are saved ({chosen}); undecided files are updated."
+
+
 class EventCloseView(EventActionView):
     """MOD-12, MOD-7, PEER-4: before closing, what will be confirmed (sampled files as decided, unsampled files as
     recommended) and what is blocked and why; closing confirms the outcomes, ends the peer reviewer's access and starts

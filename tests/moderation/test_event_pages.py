@@ -381,3 +381,29 @@ def test_mod12_the_close_page_shows_what_blocks_closing_then_confirms_the_outcom
     detail = text(admin_client.get(url("moderation-event-detail", event)))
     assert "Closed" in detail and "the peer reviewer's access has ended" in detail
     assert client_for(peer[0]).get(url("moderation-event-detail", event)).status_code == 404
+
+
+def test_mod5_the_rpa_chooses_its_standards_and_the_undecided_files_are_recomputed(
+    opened: dict, admin_client: Client
+) -> None:
+    event, entry = opened["event"], entry_of(opened["event"], opened["not_met"])
+    standards = url("moderation-event-standards", event)
+    refused = admin_client.post(standards, {"standards": "three"})
+    assert refused.status_code == 200 and "Enter standard numbers separated by commas" in text(refused)
+    assert admin_client.post(standards, {"standards": "27, 31"}).status_code == 302
+    event.refresh_from_db()
+    entry.refresh_from_db()
+    assert event.rpa_standards == [27, 31] and {27, 31} <= set(entry.standards)
+    sample = text(admin_client.get(url("moderation-event-sample", event)))
+    assert "chosen by the rpa" in sample
+
+
+def test_mod3_files_that_must_be_moderated_and_joined_the_cohort_later_are_added_by_refreshing(
+    opened: dict, admin_client: Client
+) -> None:
+    event = opened["event"]
+    late = make_file(outcome="not_met")
+    page = text(admin_client.get(url("moderation-event-detail", event)))
+    assert "Refresh the sample (1 file to add)" in page
+    assert admin_client.post(url("moderation-event-sample-refresh", event), {}).status_code == 302
+    assert SampleEntry.objects.filter(event=event, file=late).exists()

@@ -83,7 +83,10 @@ MODERATION_MODELS: dict[type[models.Model], TenantModel] = {
 }
 
 # URL name -> a body for that route when the model's payload does not fit it.
-MODERATION_ROUTE_PAYLOADS: dict[str, Any] = {}
+MODERATION_ROUTE_PAYLOADS: dict[str, Any] = {
+    "moderation-event-standards": lambda setting: {"standards": "3, 12"},
+    "moderation-event-coverage-add": lambda setting: {"files": []},
+}
 
 # URL name -> why the route shows no tenant's records (merged into EXEMPT_ROUTES).
 MODERATION_EXEMPT_ROUTES: dict[str, str] = {}
