@@ -25,4 +25,7 @@ app.conf.beat_schedule = {
     "deadline-sweep": {"task": "hnap.tasks.deadline_sweep", "schedule": _deadline_sweep_schedule()},
     # Confirmed results whose candidate has since paid are released (PAY-1, MOD-12).
     "results-release": {"task": "assessments.tasks.results_release_due", "schedule": crontab(minute="*/15")},
+    # Retention periods applied nightly, each RPA's run reported (DATA-1, S11-4); expired export archives deleted.
+    "retention-nightly": {"task": "dataprotection.tasks.retention_nightly", "schedule": crontab(hour=2, minute=30)},
+    "exports-expire": {"task": "dataprotection.tasks.exports_expire", "schedule": crontab(minute=5)},
 }

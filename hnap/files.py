@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import re
 import uuid
 from dataclasses import dataclass
-from pathlib import PurePosixPath, PureWindowsPath
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
@@ -152,12 +153,19 @@ def file_read_decrypted(*, path: str) -> bytes:
 
 
 def file_reencrypt(*, path: str) -> str:
-    """Rewrite a stored file under the current key (key rotation); returns the current key id."""
+    """Rewrite a stored file under the current key (key rotation); returns the current key id.
+
+    The new ciphertext is written beside the file and renamed over it (atomic on one filesystem), so a reader at any
+    moment finds either the old file (which an old key still decrypts) or the new one, never half of one."""
     plain = file_read_decrypted(path=path)
     key_id, fernet = _keys()[0]
-    storage = _storage()
-    with storage.open(path, "wb") as handle:
-        handle.write(fernet.encrypt(plain))
+    target = Path(_storage().path(path))
+    partial = target.with_name(f".{target.name}.{uuid.uuid4().hex}.part")
+    try:
+        partial.write_bytes(fernet.encrypt(plain))
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
     return key_id
 
 
