@@ -204,3 +204,50 @@ def test_mod3_mod6_mod7_mod12_peer4_from_the_draw_to_the_closed_event_with_a_two
     assert response is not None and response.status == 404
     response = page.goto(f"{base}/moderation/events/{event.pk}/sample/")
     assert response is not None and response.status == 404
+
+
+def test_mod1_mod4_mod5_planning_yearly_coverage_and_the_rpas_standards_in_the_browser(
+    live_server: Any, page: Any, sign_in_page: SignIn, make_member: Callable[..., User], rpa_a: RPA
+) -> None:
+    """MOD-1: an event is planned (a bad month answered in the error summary); MOD-4: the coverage page shows the
+    assessors and PoPs not yet sampled this year and adds a proposed file; MOD-5: the RPA's standards are saved and
+    shown on the sample. Every page passes axe, the error summaries too."""
+    base = live_server.url
+    admin = make_member(Role.RPA_ADMIN, rpa=rpa_a, email="admin@4s.example.org", full_name="Ada Admin")
+    confirmed_totp_device(admin)
+    lead = moderator_in(rpa_a, "Mo Moderator")
+    event = ModerationEventFactory(rpa=rpa_a, lead_moderator=lead)
+    cohort_file(outcome="not_met")
+    uncovered = AssessorFactory(rpa=rpa_a, user=UserFactory(full_name="Una Uncovered"))
+    cohort_file(outcome="met", assessor=uncovered)
+    sign_in_page(admin)
+
+    visit(page, base, "/moderation/events/")
+    follow(page, page.get_by_role("link", name="Plan an event"))
+    page.fill("#id_month", "next spring")
+    page.fill("#id_held_on", "2031-12-03")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Plan the event").click()
+    assert "Enter the month as YYYY-MM" in page.inner_text(".govuk-error-summary")
+    assert_accessible(page)
+    page.fill("#id_month", "2031-11")
+    page.select_option("#id_lead_moderator", str(lead.pk))
+    follow(page, page.get_by_role("button", name="Plan the event"))
+    assert "The moderation of November 2031 is planned" in page.inner_text(".govuk-notification-banner")
+
+    visit(page, base, f"/moderation/events/{event.pk}/open/")
+    follow(page, page.get_by_role("button", name="Open the event"))
+    follow(page, page.get_by_role("link", name="Add files for yearly coverage"))
+    assert "Not yet" in page.inner_text("#assessors") and "Una Uncovered" in page.inner_text("#assessors")
+    assert "left in the year" in page.inner_text("#year")
+    box = page.get_by_role("checkbox", name="Una Uncovered", exact=False)
+    box.first.check()
+    follow(page, page.get_by_role("button", name="Add the chosen files to the sample"))
+    assert "added to the sample for yearly coverage" in page.inner_text(".govuk-notification-banner")
+    assert SampleEntry.objects.filter(event=event, file__assessor=uncovered, origin="coverage").exists()
+
+    visit(page, base, f"/moderation/events/{event.pk}/standards/")
+    page.fill("#id_standards", "27, 31")
+    follow(page, page.get_by_role("button", name="Save the standards"))
+    visit(page, base, f"/moderation/events/{event.pk}/sample/")
+    assert "chosen by the RPA (27, 31)" in page.inner_text("main")

@@ -407,3 +407,18 @@ def test_mod3_files_that_must_be_moderated_and_joined_the_cohort_later_are_added
     assert "Refresh the sample (1 file to add)" in page
     assert admin_client.post(url("moderation-event-sample-refresh", event), {}).status_code == 302
     assert SampleEntry.objects.filter(event=event, file=late).exists()
+
+
+def test_mod8_records_judged_lacking_send_the_file_back_to_its_assessor_and_do_not_block_closing(
+    opened: dict, moderator: Moderator, admin_client: Client, client_for: Callable[[User], Client]
+) -> None:
+    event, entry = opened["event"], entry_of(opened["event"], opened["not_met"])
+    client = client_for(moderator.user)
+    body = agree_all(entry, verdict="records_lacking", reasons="F12 does not record the questions asked.")
+    assert client.post(url("moderation-entry-decide", entry), body).status_code == 302
+    entry.file.refresh_from_db()
+    assert entry.file.state == "returned"
+    detail = text(client.get(url("moderation-entry-detail", entry)))
+    assert "Records lacking: back to the assessor to complete" in detail and "Returned to the assessor" in detail
+    close = text(admin_client.get(url("moderation-event-close", event)))
+    assert "returned to its assessor to complete the records (MOD-8)" in close
