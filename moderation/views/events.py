@@ -31,6 +31,7 @@ from moderation.forms import events as forms
 from moderation.models import (
     DecisionState,
     EventState,
+    JointReport,
     ModerationDecision,
     ModerationEvent,
     ReviewPending,
@@ -200,6 +201,7 @@ class EventDetailView(EventPageMixin, TenantDetailView):
             may_close=runs and event.state == EventState.OPEN,
             national=sorted(event.national_standards),
             rpa_standards=sorted(event.rpa_standards),
+            joint_report=JointReport.objects.restrict(user, Action.VIEW).filter(event=event).first(),
         )
         return context
 
