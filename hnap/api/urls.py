@@ -6,6 +6,7 @@ from appeals.api.urls import register as register_appeals
 from assessments.api.urls import register as register_assessments
 from candidates.api.urls import register as register_candidates
 from hnap.api.views import ClosureDayViewSet, DeadlineViewSet
+from moderation.api.report_urls import register as register_moderation_reports
 from moderation.api.urls import register as register_moderation
 
 router = DefaultRouter()
@@ -15,5 +16,6 @@ register_candidates(router)
 register_assessments(router)
 register_appeals(router)
 register_moderation(router)
+register_moderation_reports(router)
 
 urlpatterns = router.urls
