@@ -119,6 +119,12 @@ ROLE_GRANTS: dict[str, dict[str, Grant]] = {
         # RISK-1: the sending RPA proposes a transfer (and may withdraw it) and keeps its record of it.
         "transfers.transfer": _grant(Scope.RPA, VIEW, ADD, CHANGE),
         "transfers.transferredcandidate": _grant(Scope.RPA, VIEW),
+        # Data protection (DATA-1, S11-4): subject-access exports (downloaded only by the administrator who asked),
+        # the retention periods and their runs, and the personal-data breach register.
+        "dataprotection.subjectaccessexport": _grant(Scope.RPA, VIEW, ADD, CHANGE),
+        "dataprotection.retentionpolicy": _grant(Scope.RPA, VIEW, CHANGE),
+        "dataprotection.retentionrun": _grant(Scope.RPA, VIEW, ADD),
+        "dataprotection.breach": _grant(Scope.RPA, VIEW, ADD),
     },
     Role.SENIOR_ASSESSOR: {
         "hnap.deadline": _grant(Scope.RPA, VIEW),
@@ -275,6 +281,9 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("Enquiries", "enquiry-list"),
         ("Appeals", "appeal-list"),
         ("Transfers", "transfer-list"),
+        ("Subject access", "export-list"),
+        ("Retention", "retention-run-list"),
+        ("Data breaches", "breach-list"),
         ("Dashboard", "rpa-dashboard"),
         ("National fee and standards", "partnership-fee"),
     ],
@@ -285,6 +294,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("Moderation", "moderation-event-list"),
         ("Moderators", "moderation-moderator-list"),
         ("Deadlines", "deadline-dashboard"),
+        ("Review panels", "panel-mine"),
     ],
     Role.ASSESSOR: [
         ("My assessments", "assessment-calendar"),

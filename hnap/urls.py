@@ -44,6 +44,7 @@ urlpatterns = [
     path("", include("moderation.urls")),
     path("", include("moderation.report_urls")),
     path("", include("partnership.urls")),
+    path("", include("dataprotection.urls")),
     path("api/v1/", include("hnap.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -28,6 +28,11 @@ from hnap.tenant_views import TenantScopedMixin
 from tests.support.appeal_routes import APPEAL_EXEMPT_ROUTES, APPEAL_MODELS, APPEAL_ROUTE_PAYLOADS
 from tests.support.assessment_routes import ASSESSMENT_EXEMPT_ROUTES, ASSESSMENT_MODELS, ASSESSMENT_ROUTE_PAYLOADS
 from tests.support.candidate_routes import CANDIDATE_EXEMPT_ROUTES, CANDIDATE_MODELS, CANDIDATE_ROUTE_PAYLOADS
+from tests.support.dataprotection_routes import (
+    DATAPROTECTION_EXEMPT_ROUTES,
+    DATAPROTECTION_MODELS,
+    DATAPROTECTION_ROUTE_PAYLOADS,
+)
 from tests.support.matrix_types import Setting, TenantModel
 from tests.support.moderation_report_routes import REPORT_EXEMPT_ROUTES, REPORT_MODELS, REPORT_ROUTE_PAYLOADS
 from tests.support.moderation_routes import (
@@ -77,6 +82,7 @@ TENANT_MODELS: dict[type[models.Model], TenantModel] = {
     **REPORT_MODELS,
     **MODERATION_MODELS,
     **PARTNERSHIP_MODELS,
+    **DATAPROTECTION_MODELS,
 }
 
 # URL name -> a body for that route when the model's payload does not fit it (an import takes a file).
@@ -87,6 +93,7 @@ ROUTE_PAYLOADS: dict[str, Callable[[Setting], dict[str, Any]]] = {
     **REPORT_ROUTE_PAYLOADS,
     **MODERATION_ROUTE_PAYLOADS,
     **PARTNERSHIP_ROUTE_PAYLOADS,
+    **DATAPROTECTION_ROUTE_PAYLOADS,
 }
 
 # URL name (or "namespace:" for a whole namespace) -> why it is not a tenant route.
@@ -113,6 +120,7 @@ EXEMPT_ROUTES: dict[str, str] = {
     **REPORT_EXEMPT_ROUTES,
     **MODERATION_EXEMPT_ROUTES,
     **PARTNERSHIP_EXEMPT_ROUTES,
+    **DATAPROTECTION_EXEMPT_ROUTES,
 }
 
 
