@@ -31,8 +31,8 @@ class MonthField(forms.CharField):
     """A month written as YYYY-MM (the first day of it)."""
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("max_length", 7)
         super().__init__(**kwargs)
+        self.widget.attrs.update({"maxlength": "7", "inputmode": "numeric", "autocomplete": "off"})
 
     def to_python(self, value: Any) -> date | None:  # type: ignore[override]
         text = super().to_python(value)
