@@ -243,9 +243,13 @@ def candidate_update(*, candidate: Candidate, acting_user: User | None, **change
         raise ValidationError(f"These details cannot be changed here: {', '.join(sorted(unknown))}.")
     if candidate.withdrawn_at:
         raise ValidationError("The application was withdrawn; it can no longer be changed.", code="withdrawn")
+    placed = (candidate.school_id, candidate.course_id)
     for name, value in changes.items():
         setattr(candidate, name, value.strip() if isinstance(value, str) else value)
-    rpa = _rpa_for(school=candidate.school, pop=candidate.pop, course=candidate.course)
+    # REGION-1 decides again only when the school or course changes: a candidate transferred to another RPA (RISK-1,
+    # the recorded exception) keeps their RPA through every other correction.
+    moved = (candidate.school_id, candidate.course_id) != placed
+    rpa = _rpa_for(school=candidate.school, pop=candidate.pop, course=candidate.course) if moved else candidate.rpa
     if rpa.pk != candidate.rpa_id:
         # Another RPA's area: that is a transfer (RISK-1), never an edit (REGION-1).
         raise ValidationError(
