@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pghistory
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -29,7 +30,7 @@ from candidates.api.views import (
     service_errors,
     signed_in,
 )
-from hnap.access import holds_role
+from hnap.access import holds_role, role_allows
 from hnap.api.base import TenantViewSetMixin
 from hnap.roles import Action, Role
 from moderation import services
@@ -42,7 +43,7 @@ from moderation.models import (
     SampleDraw,
     SampleEntry,
 )
-from moderation.selectors import review_pending_list
+from moderation.selectors import peer_review_events, review_pending_list
 
 EVENT_RELATED = ("rpa", "lead_moderator__user", "peer_reviewer", "peer_deputy", "peer_rpa")
 ENTRY_RELATED = ("file__candidate", "file__assessor__user", "decision")
@@ -78,6 +79,22 @@ class ModerationEventViewSet(ReadViewSet):
     """Monthly moderation events: the cohort, who moderates, the peer reviewer and the review's state."""
 
     model = ModerationEvent
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        # A peer reviewer of another RPA may hold no role that lists events: while a review of theirs is open, the
+        # list is their way in (it shows only what restrict gives them: the events granted to them).
+        user = request.user
+        if (
+            self.kwargs.get("pk") is None
+            and request.method in ("GET", "HEAD", "OPTIONS")
+            and user.is_authenticated
+            and not role_allows(user, ModerationEvent, Action.VIEW)
+            and peer_review_events(user=user).exists()
+        ):
+            viewsets.GenericViewSet.initial(self, request, *args, **kwargs)
+            pghistory.context(user=user.pk, source="api")
+            return
+        super().initial(request, *args, **kwargs)
 
     def get_serializer_class(self) -> Any:
         return s.EventSerializer if self.action == "list" else s.EventDetailSerializer

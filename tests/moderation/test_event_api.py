@@ -90,6 +90,8 @@ def test_mod3_peer4_the_peer_reviewer_draws_through_the_api_and_the_draw_reprodu
     refused = post(admin_client, f"{API}/moderation-events/{event.pk}/draw/")
     assert refused.status_code == 400 and "peer reviewer" in refused.json()["non_field_errors"][0]
     reviewer = client_for(peer[0])
+    # While the review is open the peer reviewer (an assessor of RPA B) lists exactly this event of RPA A.
+    assert [r["id"] for r in reviewer.get(f"{API}/moderation-events/").json()["results"]] == [event.pk]
     response = post(reviewer, f"{API}/moderation-events/{event.pk}/draw/")
     assert response.status_code == 201, response.content
     draw = response.json()["draw"]
@@ -104,6 +106,7 @@ def test_mod3_peer4_the_peer_reviewer_draws_through_the_api_and_the_draw_reprodu
     services.peer_review_close(event=event, acting_user=None)
     assert reviewer.get(f"{API}/sample-entries/{entry_id}/").status_code == 404
     assert reviewer.get(f"{API}/moderation-events/{event.pk}/").status_code == 404
+    assert reviewer.get(f"{API}/moderation-events/").status_code == 403
 
 
 def test_mod3_mod5_sample_entries_carry_their_reasons_and_standards(opened: dict, admin_client: Client) -> None:
