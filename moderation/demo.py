@@ -118,6 +118,8 @@ def seed_moderation_demo() -> int:
         rpa=four_s, month=month, held_on=timezone.localdate(), acting_user=admin, lead_moderator=moderator
     )
     event = ms.event_open(event=event, acting_user=admin)
+    # The RPA's own choice of standards to moderate in every file, besides the insufficient and national ones (MOD-5).
+    event = ms.event_standards_set(event=event, standards=[17, 31], acting_user=admin)
     event = ms.peer_review_open(event=event, acting_user=admin)
     ms.sample_draw(event=event, acting_user=noel, seed=DEMO_SEED)
     # Owen Oak has not been sampled this year: one of his files is added for coverage (MOD-4).

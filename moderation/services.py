@@ -687,7 +687,7 @@ def decision_record(
             [m.user_id for m in others if m.is_confirmed and m.user_id != file.assessor.user_id],
             subject=f"A moderation decision awaits a second moderator: {file.candidate.full_name}",
             body=f"{acting_user.full_name}: {decision.get_verdict_display()}.",
-            link=f"/moderation/events/{event.pk}/",
+            link=f"/moderation/decisions/{decision.pk}/second-review/",
         )
     return decision
 
