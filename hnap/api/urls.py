@@ -8,6 +8,7 @@ from candidates.api.urls import register as register_candidates
 from hnap.api.views import ClosureDayViewSet, DeadlineViewSet
 from moderation.api.report_urls import register as register_moderation_reports
 from moderation.api.urls import register as register_moderation
+from partnership.api.urls import register as register_partnership
 
 router = DefaultRouter()
 router.register("deadlines", DeadlineViewSet, basename="deadline")
@@ -17,5 +18,6 @@ register_assessments(router)
 register_appeals(router)
 register_moderation(router)
 register_moderation_reports(router)
+register_partnership(router)
 
 urlpatterns = router.urls

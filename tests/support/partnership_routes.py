@@ -34,4 +34,8 @@ PARTNERSHIP_EXEMPT_ROUTES: dict[str, str] = {
     "rpa-dashboard-assessors": "the own RPA's counts per assessor, the RPA taken from the memberships (tested in "
     "tests/partnership/test_dashboard_pages.py)",
     "rpa-dashboard-pops": "the own RPA's counts per PoP, the RPA taken from the memberships",
+    "api-partnership-dashboard-list": "API of the national aggregates (also its .json form): counts by RPA and month, "
+    "Partnership administrators only (tests/partnership/test_api.py)",
+    "api-rpa-dashboard-list": "API of the own RPA's aggregates (also .json), the RPA taken from the memberships "
+    "(tests/partnership/test_api.py)",
 }
