@@ -150,6 +150,15 @@ class TestModerators:
         confirmed = ms.moderator_confirm(moderator=trainee, acting_user=senior.user, note="Two trial moderations")
         assert confirmed.is_confirmed and confirmed.confirmed_by == senior.user
 
+    def test_mod1_a_stood_down_moderator_records_no_decision(
+        self, event: ModerationEvent, moderator: Moderator
+    ) -> None:
+        file = make_cohort_file(outcome="not_met")
+        opened(event)
+        ms.moderator_set_active(moderator=moderator, active=False, acting_user=None)
+        with pytest.raises(ValidationError, match="Only a moderator nominated"):
+            endorse(entry_of(event, file), moderator.user)
+
     def test_mod2_an_unconfirmed_moderator_cannot_decide_alone(
         self, event: ModerationEvent, make_moderator: Callable[..., Moderator], second_moderator: Moderator
     ) -> None:
@@ -639,6 +648,26 @@ class TestPeerReview:
         assert ms.pairing_set(
             rpa=rpa_b, reviewer_rpa=rpa_a, period_start=date(2027, 4, 1), acting_user=None, confirm_repeat=True
         ).period_end == date(2027, 6, 30)
+
+    def test_peer2_a_pairing_is_withdrawn_only_before_its_period_starts(self, rpa_a: RPA, rpa_b: RPA) -> None:
+        started = PeerReviewPairingFactory(rpa=rpa_a, reviewer_rpa=rpa_b)
+        with pytest.raises(ValidationError, match="has started"):
+            ms.pairing_delete(pairing=started, acting_user=None)
+        coming = ms.pairing_set(
+            rpa=rpa_b, reviewer_rpa=rpa_a, period_start=timezone.localdate() + timedelta(days=40), acting_user=None
+        )
+        ms.pairing_delete(pairing=coming, acting_user=None)
+        assert not type(coming).objects.filter(pk=coming.pk).exists()
+
+    def test_peer1_the_nomination_is_fixed_once_the_review_opens(
+        self, event: ModerationEvent, peer: tuple[User, User], make_member: Callable[..., User]
+    ) -> None:
+        reviewing(event)
+        other = make_member(Role.ASSESSOR, rpa=peer[0].memberships.first().rpa)
+        with pytest.raises(ValidationError, match="can no longer change"):
+            ms.nomination_set(
+                rpa=other.memberships.first().rpa, month=event.month, reviewer=other, deputy=peer[1], acting_user=None
+            )
 
     def test_peer1_each_month_the_reviewing_rpa_names_a_peer_reviewer_and_a_deputy(
         self, rpa_a: RPA, rpa_b: RPA, make_member: Callable[..., User]
