@@ -41,23 +41,21 @@ class OutcomeChange:
     recommended: str
     moderated: str
     reasons: str
-    settled: bool  # confirmed (a second moderator agreed where one was needed), not merely proposed
 
     def as_text(self) -> str:
         """The change as the feedback's prefilled paragraph says it."""
-        state = "" if self.settled else " (awaiting the second moderator)"
         return (
             f"{self.file.candidate.full_name} ({self.file.candidate.reference}): recommended "
-            f"{self.recommended}; moderated: {self.moderated}{state}. Reasons: {self.reasons}"
+            f"{self.recommended}; moderated: {self.moderated}. Reasons: {self.reasons}"
         )
 
 
 def _moderated_label(decision: ModerationDecision) -> str:
-    if decision.verdict == Verdict.OVERTURN:
-        return Outcome(decision.new_outcome).label if decision.new_outcome else "overturned"
-    if decision.verdict == Verdict.PROCESS_LACKING:
-        return f"{Outcome.FULL.label} by another assessor (the assessment process was lacking)"
-    return "records lacking: returned to you to complete from the task sheets and notes taken at the time"
+    """What the moderators made of the outcome: the new outcome of an overturn, or a full reassessment by another
+    assessor when the process was lacking (MOD-8)."""
+    if decision.verdict == Verdict.OVERTURN and decision.new_outcome:
+        return Outcome(decision.new_outcome).label
+    return f"{Outcome.FULL.label} by another assessor (the assessment process was lacking)"
 
 
 def feedback_changes(*, event: ModerationEvent, assessor: Assessor) -> list[OutcomeChange]:
@@ -70,7 +68,6 @@ def feedback_changes(*, event: ModerationEvent, assessor: Assessor) -> list[Outc
             recommended=Outcome(d.file.recommended_outcome).label if d.file.recommended_outcome else "no outcome",
             moderated=_moderated_label(d),
             reasons=d.reasons.strip(),
-            settled=d.state == DecisionState.CONFIRMED,
         )
         for d in assessor_changed_outcomes(event=event, assessor=assessor)
     ]
@@ -100,7 +97,8 @@ def event_moderated_assessors(*, event: ModerationEvent) -> list[ModeratedAssess
         row = rows.setdefault(assessor.pk, ModeratedAssessor(assessor=assessor))
         row.files += 1
         decision = getattr(entry, "decision", None)
-        if decision and decision.verdict in CHANGING_VERDICTS and decision.state != DecisionState.REJECTED:
+        # As the feedback counts them: confirmed changes only (a proposal may still be refused by the second moderator).
+        if decision and decision.verdict in CHANGING_VERDICTS and decision.state == DecisionState.CONFIRMED:
             row.changes += 1
     for feedback in AssessorFeedback.objects.filter(event=event, assessor_id__in=rows):
         rows[feedback.assessor_id].feedback = feedback
