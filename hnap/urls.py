@@ -43,6 +43,7 @@ urlpatterns = [
     path("", include("appeals.urls")),
     path("", include("moderation.urls")),
     path("", include("moderation.report_urls")),
+    path("", include("transfers.urls")),
     path("", include("partnership.urls")),
     path("", include("dataprotection.urls")),
     path("api/v1/", include("hnap.api.urls")),

@@ -45,6 +45,7 @@ from tests.support.partnership_routes import (
     PARTNERSHIP_MODELS,
     PARTNERSHIP_ROUTE_PAYLOADS,
 )
+from tests.support.transfers_routes import TRANSFER_EXEMPT_ROUTES, TRANSFER_MODELS, TRANSFER_ROUTE_PAYLOADS
 
 HOW_TO_REGISTER = (
     "Register it in tests/support/routes.py: make its view a tenant view (subclass "
@@ -83,6 +84,7 @@ TENANT_MODELS: dict[type[models.Model], TenantModel] = {
     **MODERATION_MODELS,
     **PARTNERSHIP_MODELS,
     **DATAPROTECTION_MODELS,
+    **TRANSFER_MODELS,
 }
 
 # URL name -> a body for that route when the model's payload does not fit it (an import takes a file).
@@ -94,6 +96,7 @@ ROUTE_PAYLOADS: dict[str, Callable[[Setting], dict[str, Any]]] = {
     **MODERATION_ROUTE_PAYLOADS,
     **PARTNERSHIP_ROUTE_PAYLOADS,
     **DATAPROTECTION_ROUTE_PAYLOADS,
+    **TRANSFER_ROUTE_PAYLOADS,
 }
 
 # URL name (or "namespace:" for a whole namespace) -> why it is not a tenant route.
@@ -121,6 +124,7 @@ EXEMPT_ROUTES: dict[str, str] = {
     **MODERATION_EXEMPT_ROUTES,
     **PARTNERSHIP_EXEMPT_ROUTES,
     **DATAPROTECTION_EXEMPT_ROUTES,
+    **TRANSFER_EXEMPT_ROUTES,
 }
 
 
