@@ -72,11 +72,10 @@ def full_candidate(rpa: RPA, *, first_name: str = "Sam", last_name: str = "Subje
     appeal = appeal_acknowledge(appeal=appeal, working_days=10, acting_user=None)
     appeal = appeal_decide(appeal=appeal, decision="not_upheld", reasons="The meeting ran to time.", acting_user=None)
     referral = appeal_refer(appeal=appeal, reasons="Still dissatisfied.", acting_user=user)
-    panel_rpas = [
-        RPAFactory(slug=slug, name=f"Panel RPA {slug[-3:]}") if not RPA.objects.filter(slug=slug).exists()
-        else RPA.objects.get(slug=slug)
+    panel_rpas: list[RPA] = [
+        RPA.objects.filter(slug=slug).first() or RPAFactory(slug=slug, name=f"Panel RPA {slug[-3:]}")  # type: ignore[misc]
         for slug in ("subject-panel-one", "subject-panel-two")
-    ]  # fmt: skip
+    ]
     panel_convene(
         referral=referral, member_one=senior_of(panel_rpas[0]), member_two=senior_of(panel_rpas[1]), acting_user=None
     )

@@ -47,7 +47,7 @@ class RetentionPolicyForm(GovukFormMixin, forms.ModelForm):  # type: ignore[type
         }
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data: dict[str, Any] = super().clean() or {}
         for name, low in (("evidence_months", 1), ("anonymise_years", 1), ("export_link_days", 1)):
             if data.get(name) is not None and data[name] < low:
                 self.add_error(name, "Enter a number of at least 1.")

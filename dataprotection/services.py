@@ -9,7 +9,7 @@ import json
 import zipfile
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.apps import apps
 from django.contrib.auth.hashers import make_password
@@ -388,7 +388,7 @@ def candidate_anonymise(*, candidate: Candidate, run: RetentionRun | None = None
                 changes["user_id"] = None
             if changes:
                 model._default_manager.filter(pk=row.pk).update(**changes)
-    user = next(iter(held.records.get("hnap.user", [])), None)
+    user = cast(User | None, next(iter(held.records.get("hnap.user", [])), None))
     if user is not None and set(user.memberships.values_list("role", flat=True)) <= {Role.CANDIDATE}:
         Notification.objects.filter(user=user).delete()
         User.objects.filter(pk=user.pk).update(

@@ -53,7 +53,7 @@ class ExportCreateView(TenantCreateView):
     """DATA-1: ask for everything held on a candidate; a worker builds the archive."""
 
     model = SubjectAccessExport
-    form_class = forms.ExportRequestForm
+    form_class = forms.ExportRequestForm  # type: ignore[assignment]
     template_name = "dataprotection/export_form.html"
 
     def get_form_kwargs(self) -> dict[str, Any]:
@@ -169,7 +169,7 @@ class RetentionDryRunView(TenantCreateView):
     """DATA-1, S11-4: record what the retention periods would do now, without doing it."""
 
     model = RetentionRun
-    form_class = forms.ConfirmForm
+    form_class = forms.ConfirmForm  # type: ignore[assignment]
     template_name = "dataprotection/retention_dry_run.html"
 
     def get_form_kwargs(self) -> dict[str, Any]:
