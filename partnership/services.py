@@ -4,6 +4,7 @@ each month. Only Partnership administrators may make them; every RPA reads the s
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -18,7 +19,7 @@ from partnership.selectors import month_label, months_opened
 REVIEW_WITHIN = timedelta(days=366)
 
 
-def is_partnership_admin(user: User | None) -> bool:
+def is_partnership_admin(user: Any) -> bool:
     """Whether the person is a Partnership administrator (the only people who set national settings)."""
     return any(m.role == Role.PARTNERSHIP_ADMIN for m in memberships_of(user))
 

@@ -29,9 +29,9 @@ def _period(filters: dict[str, Any]) -> tuple[Any, Any]:
 
 
 def _rows(data: Dashboard) -> list[dict[str, Any]]:
-    fields = list(s.FiguresRowSerializer().fields)
+    fields = [(name, str(field.source)) for name, field in s.FiguresRowSerializer().fields.items()][2:]
     return [
-        {"rpa": name, "month": f"{month:%Y-%m}", **{f: getattr(figures, f) for f in fields[2:]}}
+        {"rpa": name, "month": f"{month:%Y-%m}", **{key: getattr(figures, source) for key, source in fields}}
         for name, month, figures in data.rows()
     ]
 

@@ -63,7 +63,7 @@ def test_part1_part2_partnership_pages_are_accessible(
     sign_in_page(partnership)
     visit(page, base, "/partnership/dashboard/")
     assert page.locator("svg[role=img]").count() >= 6
-    assert page.locator("#by-rpa-table table").count() == 3
+    assert page.locator("#by-rpa-table table").count() == 4
     follow(page, page.get_by_role("button", name="Show this period"))
     visit(page, base, "/partnership/dashboard/?start=2026-09&end=2026-01")  # the error summary
     assert page.locator(".govuk-error-summary").count() == 1

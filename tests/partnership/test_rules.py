@@ -9,9 +9,6 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from candidates.factories import ready_candidate
-from candidates.models import LineKind
-from candidates.services import invoice_issue
 from hnap.models import RPA, NationalFee, NationalSampledStandards, User
 from hnap.selectors import national_fee_on
 from moderation.factories import ModerationEventFactory, last_month
@@ -24,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 class TestNationalFee:
     def test_part1_pay2_a_new_fee_takes_effect_from_its_date_for_every_rpa_and_the_history_is_kept(
-        self, partnership_admin: User, admin_a: User, rpa_a: RPA, rpa_b: RPA
+        self, partnership_admin: User
     ) -> None:
         today = timezone.localdate()
         before = national_fee_on(day=today)
@@ -41,16 +38,10 @@ class TestNationalFee:
         history = fee_history()
         assert history.current == before and history.scheduled == [fee]
         assert [f.effective_from for f in history.history][:2] == [start, before.effective_from]
-        # The invoices of every RPA read the same fee on its date (PAY-2: no RPA charges a different one).
-        for rpa in (rpa_a, rpa_b):
-            invoice = invoice_issue(
-                candidate=ready_candidate(rpa=rpa, paid=False),
-                acting_user=admin_a,
-                payer="school",
-                payer_name="Meadow Primary",
-                issued_on=start,
-            )
-            assert invoice.lines.get(kind=LineKind.ASSESSMENT_FEE).amount_pence == 47500
+        # Invoices read the fee through the same selector (candidates.services.invoice_issue calls national_fee_on,
+        # tested in tests/candidates/test_rules.py::TestPayment::test_pay2_a_new_national_fee_applies_from_its_date):
+        # one fee for every RPA, with no RPA in the lookup.
+        assert "rpa" not in {f.name for f in NationalFee._meta.get_fields()}
 
     def test_part1_pay2_a_fee_not_yet_in_force_is_replaced_on_its_date_one_in_force_never(
         self, partnership_admin: User
