@@ -123,6 +123,9 @@ def seed_demo() -> dict[str, int]:
     from appeals.demo import seed_appeals_demo
 
     created["enquiries"] = seed_appeals_demo()
+    from partnership.demo import seed_partnership_demo
+
+    created["national_standards_months"] = seed_partnership_demo()
     return created
 
 
