@@ -8,6 +8,7 @@ import io
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
+from uuid import uuid4
 
 from django.conf import settings
 from django.core import signing
@@ -737,7 +738,8 @@ def invoice_issue(
     invoice = Invoice.objects.create(
         rpa_id=candidate.rpa_id,
         candidate=candidate,
-        number=f"pending-{candidate.pk}-{timezone.now().timestamp()}",
+        # A unique placeholder that fits the column whatever the candidate's id; the real number needs the row's id.
+        number=f"pending-{uuid4().hex[:20]}",
         payer=payer,
         payer_name=payer_name.strip(),
         issued_on=issued_on,

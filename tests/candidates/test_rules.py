@@ -13,6 +13,7 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils import timezone
 
 from candidates import services
@@ -638,6 +639,17 @@ class TestPayment:
             candidate=candidate, acting_user=rpa_admin, payer="self", payer_name="Sam", issued_on=start
         )
         assert invoice.lines.get(kind=LineKind.ASSESSMENT_FEE).amount_pence == 47500
+
+    def test_pay2_an_invoice_is_issued_whatever_the_size_of_the_candidate_id(
+        self, registered_candidate: Callable[..., Candidate], rpa_admin: User
+    ) -> None:
+        """The placeholder number written before the invoice has its id once overflowed for six-digit ids."""
+        with connection.cursor() as cursor:  # ids from here on have seven digits (sequences ignore rollbacks)
+            cursor.execute("SELECT setval(pg_get_serial_sequence('candidates_candidate', 'id'), 1234566)")
+        candidate = registered_candidate()
+        assert candidate.pk >= 1234567
+        invoice = services.invoice_issue(candidate=candidate, acting_user=rpa_admin, payer="self", payer_name="Sam")
+        assert invoice.number == f"INV-{invoice.issued_on:%Y}-{invoice.pk:06d}"
 
     def test_pay1_paid_only_when_the_fee_is_received_in_full(
         self, registered_candidate: Callable[..., Candidate], rpa_admin: User
