@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from hnap.access import RestrictedManager, RestrictedQuerySet, restrict, rpa_scope_ids
+from hnap.access import RestrictedQuerySet, restrict, rpa_scope_ids
 from hnap.audit import audited
 from hnap.models import RPA, TenantOwnedModel
 from hnap.roles import Action
@@ -43,6 +43,10 @@ class TransferQuerySet(RestrictedQuerySet):
         return self.filter(Q(pk__in=scoped.values("pk")) | Q(to_rpa_id__in=sorted(receiving), state=TransferState.DONE))
 
 
+class TransferManager(models.Manager.from_queryset(TransferQuerySet)):  # type: ignore[misc]
+    """Transfers' manager: `restrict` as every tenant-owned model's, plus the receiving RPA's view of a done one."""
+
+
 @audited()
 class Transfer(TenantOwnedModel):
     """A transfer from `rpa` (the sender, whose record it is) to `to_rpa`: proposed by the sender's administrator,
@@ -64,7 +68,7 @@ class Transfer(TenantOwnedModel):
     # The summary snapshot: rows moved per kind of record, bookings kept cross-RPA or cancelled, what stayed.
     summary = models.JSONField(default=dict, blank=True)
 
-    objects = RestrictedManager.from_queryset(TransferQuerySet)()
+    objects = TransferManager()
 
     class Meta:
         ordering = ["-proposed_at", "-pk"]

@@ -26,9 +26,16 @@ from hnap.access import holds_role
 from hnap.audit import audit_source
 from hnap.models import RPA, Deadline, DeadlineNotice, DeadlineState, Membership, Notification, ObjectGrant, User
 from hnap.roles import Role
-from transfers.discovery import moving_models
 from transfers.models import Transfer, TransferredCandidate, TransferScope, TransferState
-from transfers.selectors import is_partnership_admin, open_work, transfer_chosen, transfer_movable
+from transfers.selectors import (
+    deadlines_of,
+    id_set,
+    is_partnership_admin,
+    open_work,
+    records_moving,
+    transfer_chosen,
+    transfer_movable,
+)
 
 
 @transaction.atomic
@@ -202,30 +209,26 @@ def transfer_execute(*, transfer: Transfer, acting_user: User) -> Transfer:
                              full_name=f"{c['first_name']} {c['last_name']}", status=c["status"])
         for c in candidates
     )  # fmt: skip
-    moved = TransferredCandidate.objects.filter(transfer=transfer).values("candidate_ref")
+    candidate_ids = [c["pk"] for c in candidates]
+    moved = id_set(candidate_ids)
+    rows = records_moving(rpa_id=sender.pk, candidate_ids=candidate_ids)
+    deadline_ids = deadlines_of(rpa_id=sender.pk, rows=rows)
     records: dict[str, dict[str, Any]] = {}
-    deadline_ids: list[int] = []
     with audit_source("transfer", transfer=transfer.pk):
-        for entry in moving_models():
-            rows = entry.model._default_manager.filter(rpa_id=sender.pk, **{f"{entry.path}__in": moved})
-            deadline_ids += Deadline.objects.filter(
-                rpa_id=sender.pk,
-                content_type=ContentType.objects.get_for_model(entry.model),
-                object_id__in=rows.values("pk"),
-            ).values_list("pk", flat=True)
-            count = rows.update(rpa_id=receiver.pk)
-            if count:
+        for entry, ids in rows:
+            if ids:
+                count = entry.model._default_manager.filter(pk__in=id_set(ids)).update(rpa_id=receiver.pk)
                 records[entry.label] = {"name": str(entry.model._meta.verbose_name_plural).capitalize(), "count": count}
-        moved_deadlines = Deadline.objects.filter(pk__in=deadline_ids).update(rpa_id=receiver.pk)
+        moved_deadlines = Deadline.objects.filter(pk__in=id_set(deadline_ids)).update(rpa_id=receiver.pk)
         # An open deadline the sending RPA's staff were responsible for goes to the receiving RPA's lead; a PoP's,
         # an assessor's or a candidate's own stays theirs.
         sender_staff = Membership.objects.filter(
             rpa_id=sender.pk, role__in=[Role.RPA_ADMIN, Role.SENIOR_ASSESSOR], user=OuterRef("responsible")
         )
-        Deadline.objects.filter(pk__in=deadline_ids, state=DeadlineState.OPEN).filter(Exists(sender_staff)).update(
-            responsible=receiver.lead
-        )
-        DeadlineNotice.objects.filter(rpa_id=sender.pk, deadline_id__in=deadline_ids).update(rpa_id=receiver.pk)
+        Deadline.objects.filter(pk__in=id_set(deadline_ids), state=DeadlineState.OPEN).filter(
+            Exists(sender_staff)
+        ).update(responsible=receiver.lead)
+        DeadlineNotice.objects.filter(rpa_id=sender.pk, deadline_id__in=id_set(deadline_ids)).update(rpa_id=receiver.pk)
         bookings = _bookings(transfer=transfer, moved=moved, acting_user=acting_user)
         # A course moves only with its whole cohort: when none of its candidates stays with the sending RPA.
         courses = list(
