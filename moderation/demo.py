@@ -11,12 +11,14 @@ moderator, a new assessor's first solo and the drawn file still to decide, and t
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import date, timedelta
 
 from django.utils import timezone
 
 from assessments.factories import AssessorFactory
 from assessments.models import AssessmentFile, Assessor
+from hnap.demo import DEMO_PASSWORD
 from hnap.factories import UserFactory
 from hnap.models import RPA, Membership, PreparationProvider, User
 from hnap.roles import Role
@@ -25,6 +27,7 @@ from moderation.factories import cohort_file, last_month
 from moderation.models import ModerationEvent, Moderator, SampleEntry, SampleReason, Verdict
 from moderation.selectors import pairing_for
 
+GAIL = "gail.green@hnap.test"  # a demo sign-in: an assessor who has received moderation feedback
 # A fixed seed: the demo's draw can be re-run from the event page and gives the same file (MOD-3).
 DEMO_SEED = 20_261_101
 
@@ -83,28 +86,36 @@ def seed_moderation_demo() -> int:
             note="Two trial moderations in the spring, both judgements matching the senior moderator's.",
         )
 
-    # Peer review (PEER-1, PEER-2): North and 4S review each other for the three months from last month.
+    # Peer review (PEER-1, PEER-2): North and 4S review each other for the three months from the month before last.
+    earlier = last_month_of(month)
     for reviewed, reviewer in ((four_s, north), (north, four_s)):
-        if pairing_for(rpa=reviewed, month=month) is None:
-            ms.pairing_set(rpa=reviewed, reviewer_rpa=reviewer, period_start=month, acting_user=None)
-    ms.nomination_set(rpa=north, month=month, reviewer=noel, deputy=nia, acting_user=nia)
-    ms.nomination_set(rpa=four_s, month=month, reviewer=alex, deputy=admin, acting_user=admin)
+        if pairing_for(rpa=reviewed, month=earlier) is None:
+            ms.pairing_set(rpa=reviewed, reviewer_rpa=reviewer, period_start=earlier, acting_user=None)
+    for cycle in (earlier, month):
+        ms.nomination_set(rpa=north, month=cycle, reviewer=noel, deputy=nia, acting_user=nia)
+        ms.nomination_set(rpa=four_s, month=cycle, reviewer=alex, deputy=admin, acting_user=admin)
 
-    # Last month's cohort, assessed by three 4S assessors (none of them a moderator).
+    # The cohorts, assessed by three 4S assessors (none of them a moderator); Gail Green signs in to read her feedback.
     pop = PreparationProvider.objects.get(name="Bright Futures Training")
-    gail = _assessor(four_s, "gail.green@hnap.test", "Gail Green")
+    gail = _assessor(four_s, GAIL, "Gail Green")
     owen = _assessor(four_s, "owen.oak@hnap.test", "Owen Oak")
     priya = _assessor(four_s, "priya.patel@hnap.test", "Priya Patel", new=True)
+    gail.user.set_password(DEMO_PASSWORD)
+    gail.user.save(update_fields=["password"])
+    Membership.objects.get_or_create(user=gail.user, role=Role.ASSESSOR, rpa=four_s)
 
-    def file(first: str, last: str, assessor: Assessor, **kwargs: object) -> AssessmentFile:
+    def file(first: str, last: str, assessor: Assessor, cycle: date = month, **kwargs: object) -> AssessmentFile:
         return cohort_file(
             rpa=four_s,
             assessor=assessor,
             pop=pop,
             candidate_fields={"first_name": first, "last_name": last, "email": f"{first}.{last}@example.org".lower()},
-            days_ago=(timezone.localdate() - month).days - 6,
+            days_ago=(timezone.localdate() - cycle).days - 6,
+            month=cycle,
             **kwargs,  # type: ignore[arg-type]
         )
+
+    _closed_event(month=earlier, file=file, gail=gail, noel=noel, mo=mo, admin=admin, pop=pop)
 
     not_met = file("Nadia", "Notmet", gail, outcome="not_met", insufficient=(9, 10))
     partial = file("Pablo", "Partial", gail, outcome="partial", insufficient=(4,))
@@ -161,3 +172,73 @@ def seed_moderation_demo() -> int:
         documentation="good",
     )
     return SampleEntry.objects.filter(event=event).count()
+
+
+def last_month_of(month: date) -> date:
+    """The first day of the month before `month`."""
+    return (month - timedelta(days=1)).replace(day=1)
+
+
+def _closed_event(
+    *,
+    month: date,
+    file: Callable[..., AssessmentFile],
+    gail: Assessor,
+    noel: User,
+    mo: User,
+    admin: User,
+    pop: PreparationProvider,
+) -> ModerationEvent:
+    """The month before last: an event held early last month and closed, every sampled file decided, the others
+    confirmed as recommended (MOD-12); feedback sent to Gail Green (MOD-9), the moderators' report (MOD-10), the
+    trends sent to Bright Futures Training (MOD-11) and the joint report, submitted late (PEER-3)."""
+    from moderation.report_services import moderators_report_save, pop_trends_send
+
+    not_met = file("Hana", "Hopeful", gail, cycle=month, outcome="not_met", insufficient=(17, 21))
+    for first, last in (("Ravi", "Ready"), ("Esme", "Even"), ("Tom", "Tidy"), ("Una", "Upbeat")):
+        file(first, last, gail, cycle=month)
+    held_on = (month + timedelta(days=40)).replace(day=1) + timedelta(days=6)  # early last month
+    event = ms.event_plan(rpa=gail.rpa, month=month, held_on=held_on, acting_user=admin)
+    event = ms.event_open(event=event, acting_user=admin)
+    event = ms.event_standards_set(event=event, standards=[17, 31], acting_user=admin)
+    event = ms.peer_review_open(event=event, acting_user=admin)
+    ms.sample_draw(event=event, acting_user=noel, seed=DEMO_SEED - 1)
+    for entry in SampleEntry.objects.filter(event=event).order_by("pk"):
+        ms.decision_record(
+            entry=entry,
+            acting_user=mo,
+            verdict=Verdict.ENDORSE,
+            judgements=_agree(entry),
+            documentation="poor" if entry.file_id == not_met.pk else "good",
+        )
+    event = ms.event_close(event=event, acting_user=admin)
+    feedback = ms.assessor_feedback_save(
+        event=event,
+        assessor=gail,
+        acting_user=mo,
+        strengths="Evidence summaries cite the task and the interview for every standard; outcomes well judged.",
+        weaknesses="The senior leader records (F13) are brief: note what was said about each standard discussed.",
+    )
+    ms.assessor_feedback_send(feedback=feedback, acting_user=mo)
+    moderators_report_save(
+        event=event,
+        training="A session on recording the senior leader interview would help newer assessors.",
+        quality_assurance="Scrutiny caught the thin records early; keep sampling new assessors' files.",
+        support="",
+        submit=True,
+        acting_user=mo,
+    )
+    pop_trends_send(
+        event=event,
+        pop=pop,
+        whole_year=False,
+        message="Standards 17 and 21 (planning) were the weakest in your candidates' files this month.",
+        acting_user=admin,
+    )
+    ms.joint_report_submit(
+        report=event.joint_report,
+        acting_user=noel,
+        issues_raised=True,
+        issues="Discussed how thin F13 records should be handled at scrutiny; agreed they are returned.",
+    )
+    return event

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from assessments.models import Result
 from hnap.models import User
 from hnap.roles import Action
+from moderation.factories import last_month
 from moderation.models import (
     DecisionState,
     EventState,
@@ -35,7 +36,7 @@ def test_demo_moderation_event_shows_every_reason_and_decision_and_seeding_twice
     assert [
         m.objects.count() for m in (ModerationEvent, SampleEntry, ModerationDecision, ReviewPending, Moderator)
     ] == (counts)
-    event = ModerationEvent.objects.get(rpa__slug="strictly-education-4s")
+    event = ModerationEvent.objects.get(rpa__slug="strictly-education-4s", month=last_month())
     assert event.state == EventState.OPEN and event.review_open
     assert event.lead_moderator.user.email == "moderator.4s@hnap.test"
     assert event.lead_moderator.is_confirmed
@@ -69,3 +70,24 @@ def test_demo_moderation_event_shows_every_reason_and_decision_and_seeding_twice
     assert visible - sampled <= set(
         AssessmentFile.objects.filter(rpa=event.rpa, assessor__user=noel).values_list("pk", flat=True)
     )
+
+
+def test_demo_an_earlier_event_is_closed_with_its_feedback_reports_and_a_late_joint_report() -> None:
+    """MOD-9..MOD-12, PEER-3, ASR-7: the month before last was moderated and closed; Gail Green (a demo sign-in)
+    reads her feedback, Bright Futures Training its trends, and the joint report came in late."""
+    from moderation.demo import GAIL, last_month_of
+    from moderation.models import AssessorFeedback, JointReport, ModeratorsReport, PoPTrendFeedback
+
+    call_command("seed_demo", stdout=io.StringIO())
+    event = ModerationEvent.objects.get(rpa__slug="strictly-education-4s", month=last_month_of(last_month()))
+    assert event.state == EventState.CLOSED and not event.review_open
+    assert not SampleEntry.objects.filter(event=event, decision__isnull=True).exists()
+    assert Result.objects.filter(file__cycle_month=event.month, file__rpa=event.rpa).count() == event.cohort_size
+    gail = User.objects.get(email=GAIL)
+    assert gail.check_password("hnap-demo-2026")
+    assert list(AssessorFeedback.objects.restrict(gail, Action.VIEW)) == [AssessorFeedback.objects.get(event=event)]
+    assert ModeratorsReport.objects.get(event=event).submitted_at
+    pop_user = User.objects.get(email="pop.brightfutures@hnap.test")
+    assert PoPTrendFeedback.objects.restrict(pop_user, Action.VIEW).filter(event=event).exists()
+    report = JointReport.objects.get(event=event)
+    assert report.submitted_at and report.issues_raised and report.is_late
