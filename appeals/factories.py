@@ -51,6 +51,7 @@ def released_result(rpa: RPA, *, user: User | None = None, outcome: str = Outcom
 def appeal_for(rpa: RPA, *, statement: str = "My second meeting was cut short.", **fields: Any) -> Appeal:
     """An appeal made by the candidate themselves, on a valid ground, received and not yet acknowledged."""
     result = fields.pop("result", None) or released_result(rpa, **fields.pop("result_fields", {}))
+    assert result.candidate.user is not None
     return appeal_make(
         result=result,
         ground=fields.pop("ground", "improper"),

@@ -151,7 +151,8 @@ def monitoring_figures(*, enquiries: QuerySet[Enquiry], appeals: QuerySet[Appeal
         .annotate(n=Count("pk"))
     )
     natures = dict(EnquiryNature.choices)
-    for row in enquiry_rows:
+    for enquiry_row in enquiry_rows:
+        row: dict[str, Any] = dict(enquiry_row)
         rows.append(
             {
                 "rpa": row["rpa__name"],
@@ -170,7 +171,8 @@ def monitoring_figures(*, enquiries: QuerySet[Enquiry], appeals: QuerySet[Appeal
         .annotate(n=Count("pk"))
     )
     grounds = dict(AppealGround.choices)
-    for row in appeal_rows:
+    for appeal_row in appeal_rows:
+        row = dict(appeal_row)
         rows.append(
             {
                 "rpa": row["rpa__name"],

@@ -3,6 +3,8 @@ appeals.services. Nested records (an enquiry's messages) carry no `"id"`."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
 from appeals.models import (
@@ -77,8 +79,8 @@ class ReplySerializer(serializers.Serializer):  # type: ignore[type-arg]
 class AppealSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     """An appeal: its ground and evidence (APP-3), a refusal's reason (APP-1), acknowledgement and outcome (APP-4)."""
 
-    candidate = serializers.PrimaryKeyRelatedField(read_only=True)
-    result = serializers.PrimaryKeyRelatedField(read_only=True)
+    candidate = serializers.PrimaryKeyRelatedField[Any](read_only=True)
+    result = serializers.PrimaryKeyRelatedField[Any](read_only=True)
     candidate_name = serializers.CharField(source="candidate.full_name", read_only=True)
 
     class Meta:
@@ -106,7 +108,7 @@ class DecideAppealSerializer(serializers.Serializer):  # type: ignore[type-arg]
 class ReferralSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     """APP-6: an appeal referred to the Partnership, and its panel's state."""
 
-    appeal = serializers.PrimaryKeyRelatedField(read_only=True)
+    appeal = serializers.PrimaryKeyRelatedField[Any](read_only=True)
     appeal_reference = serializers.CharField(source="appeal.reference", read_only=True)
     candidate_name = serializers.CharField(source="appeal.candidate.full_name", read_only=True)
     rpa = serializers.CharField(source="rpa.name", read_only=True)

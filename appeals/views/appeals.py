@@ -7,6 +7,7 @@ views); the rules live in appeals.services and appeals.selectors."""
 from __future__ import annotations
 
 import csv
+from datetime import timedelta
 from typing import Any, cast
 
 from django.contrib import messages
@@ -46,6 +47,10 @@ from hnap.tenant_views import (
     TenantRecordFormView,
     TenantScopedMixin,
 )
+
+# The results an administrator is offered to log an appeal against: released in the last 90 days, newest first.
+RECENT_RESULTS = timedelta(days=90)
+RECENT_RESULTS_SHOWN = 30
 
 
 def is_candidate_of(user: Any, appeal: Appeal) -> bool:
@@ -140,11 +145,22 @@ class AppealListView(TenantListView):
             .select_related("file__assessment")
             .order_by("-released_at")
         )
+        # APP-1: results the RPA's administrators may log an appeal against (one made by email, letter or phone).
+        loggable = (
+            Result.objects.restrict(user, Action.VIEW)
+            .filter(
+                rpa_id__in=[r for r in rpa_scope_ids(user, Appeal, Action.ADD) if holds_role(user, r, Role.RPA_ADMIN)],
+                released_at__gte=timezone.now() - RECENT_RESULTS,
+            )
+            .select_related("candidate")
+            .order_by("-released_at", "-pk")[:RECENT_RESULTS_SHOWN]
+        )
         context.update(
             states=AppealState.choices,
             state=self.request.GET.get("state", ""),
             query_string=params.urlencode(),
             appealable=appealable if user.is_authenticated else [],
+            loggable=loggable,
         )
         return context
 
@@ -429,7 +445,7 @@ class MonitoringShareView(TenantCreateView):
     """APP-5: share a year's figures (counts only) with the Partnership, on its request."""
 
     model = MonitoringShare
-    form_class = forms.MonitoringShareForm
+    form_class = forms.MonitoringShareForm  # type: ignore[assignment]  # a plain form: the service writes
     template_name = "appeals/monitoring_share.html"
 
     def get_initial(self) -> dict[str, Any]:

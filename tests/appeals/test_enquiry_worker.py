@@ -26,7 +26,7 @@ pytestmark = [pytest.mark.worker]
 
 # A Redis database of its own (the deadline worker test uses 13): no other run's worker takes these tasks.
 BROKER_DB = 12
-# The acknowledgement falls due this long after the workers start: long enough for a reminder first.
+# The acknowledgement falls due this long after the worker's first sweep: long enough for a reminder first.
 DUE_IN = timedelta(seconds=8)
 
 
@@ -67,12 +67,15 @@ def test_enq3_an_enquiry_left_alone_gets_one_reminder_and_one_escalation(
     rpa = RPAFactory(lead=lead)
     enquiry = enquiry_for(rpa, subject="Left alone")
     acknowledge = _deadline(enquiry, ENQUIRY_ACKNOWLEDGE_KIND)
-    now = timezone.now()
-    # The engine set it for 3 working days; the test moves its clock forward instead of waiting days.
-    Deadline.objects.filter(pk=acknowledge.pk).update(due_at=now + DUE_IN, remind_at=now - timedelta(minutes=1))
     with workers(tmp_path) as running:
         running.beat()
         _, log = running.worker("worker")
+        # Started (however slowly on a busy machine) before the clock is moved: the reminder cannot be skipped.
+        wait_for(lambda: sweeps_succeeded(log) >= 1, what="a first sweep", running=running)
+        assert not DeadlineNotice.objects.exists()  # 3 working days away: nothing yet
+        now = timezone.now()
+        # The engine set it for 3 working days; the test moves its clock forward instead of waiting days.
+        Deadline.objects.filter(pk=acknowledge.pk).update(due_at=now + DUE_IN, remind_at=now - timedelta(minutes=1))
         wait_for(
             lambda: DeadlineNotice.objects.filter(
                 deadline=acknowledge, kind=NoticeKind.REMINDER, sent_at__isnull=False

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.core import mail
 from django.core.cache import cache
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -191,6 +193,7 @@ def test_app1_the_candidate_appeals_from_their_sign_in(client_for: ClientFor, rp
 def test_app1_app3_refused_appeals_say_why_and_are_kept(client_for: ClientFor, make_member: Make, rpa_a: RPA) -> None:
     result = released_result(rpa_a)
     admin = client_for(make_member(Role.RPA_ADMIN, rpa=rpa_a))
+    assert f"/results/{result.pk}/appeal/" in admin.get("/appeals/").content.decode()  # offered to log one
     no_identity = admin.post(
         f"/results/{result.pk}/appeal/",
         {"made_by": "candidate", "ground": "improper", "statement": "S", "evidence": "E"},
@@ -365,3 +368,22 @@ def test_enq1_the_api_logs_and_answers_an_enquiry(client_for: ClientFor, make_me
     answered = admin.post(f"/api/v1/enquiries/{pk}/answer/", {"message": "Yes."}, content_type="application/json")
     assert answered.json()["state"] == "answered"
     assert [m["direction"] for m in answered.json()["messages"]] == ["in", "out"]
+
+
+def test_enq1_app4_the_openapi_schema_documents_the_appeals_api_without_warnings() -> None:
+    out = io.StringIO()
+    call_command("spectacular", "--validate", "--fail-on-warn", "--format", "openapi-json", stdout=out)
+    paths = json.loads(out.getvalue())["paths"]
+    for path in (
+        "/api/v1/enquiries/",
+        "/api/v1/enquiries/{id}/",
+        "/api/v1/enquiries/{id}/acknowledge/",
+        "/api/v1/enquiries/{id}/answer/",
+        "/api/v1/appeals/",
+        "/api/v1/appeals/{id}/",
+        "/api/v1/appeals/{id}/acknowledge/",
+        "/api/v1/appeals/{id}/decide/",
+        "/api/v1/referrals/",
+        "/api/v1/referrals/{id}/",
+    ):
+        assert path in paths, path
