@@ -243,6 +243,8 @@ def transfer_execute(*, transfer: Transfer, acting_user: User) -> Transfer:
     transfer.decided_by, transfer.decided_at = acting_user, timezone.now()
     transfer.summary = {
         "candidates": len(candidates),
+        # Chosen but staying: work finished or ended, or a file in a moderation event not yet closed.
+        "staying": transfer_chosen(transfer=transfer).count(),
         "records": records,
         "deadlines": moved_deadlines,
         "courses": [name for _, name in courses],
