@@ -11,8 +11,8 @@ from moderation.api.urls import register as register_moderation
 from partnership.api.urls import register as register_partnership
 
 router = DefaultRouter()
-router.register("deadlines", DeadlineViewSet, basename="deadline")
-router.register("closure-days", ClosureDayViewSet, basename="closureday")
+router.register("deadlines", DeadlineViewSet, basename="api-deadline")
+router.register("closure-days", ClosureDayViewSet, basename="api-closureday")
 register_candidates(router)
 register_assessments(router)
 register_appeals(router)
