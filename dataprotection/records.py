@@ -58,6 +58,8 @@ LINKED_KINDS: dict[str, str] = {
     "appeals.enquirymessage": "Messages of those enquiries",
     "hnap.deadline": "Deadlines about the candidate's records",
     "hnap.deadlinenotice": "Reminders and escalations of those deadlines",
+    "transfers.transfer": "Transfers of this candidate alone to another RPA (RISK-1)",
+    "transfers.transferredcandidate": "Transfers that moved the candidate (the sending RPA's record of them)",
 }
 # Never written to an archive (secrets, or meaningless outside hnap).
 _OMITTED_FIELDS = {"password", "nonce", "last_login"}
@@ -147,6 +149,7 @@ def candidate_records(*, candidate: Candidate) -> CandidateRecords:
 def _linked(*, candidate: Candidate, held: CandidateRecords) -> dict[str, list[models.Model]]:
     from appeals.models import Enquiry, EnquiryMessage
     from hnap.models import Deadline, DeadlineNotice, Notification, User
+    from transfers.models import Transfer, TransferredCandidate
 
     user_id = candidate.user_id
     match = Q(pk__in=[])
@@ -170,6 +173,11 @@ def _linked(*, candidate: Candidate, held: CandidateRecords) -> dict[str, list[m
         "appeals.enquirymessage": list(EnquiryMessage.objects.filter(enquiry__in=enquiry_list).order_by("pk")),
         "hnap.deadline": deadlines,
         "hnap.deadlinenotice": list(DeadlineNotice.objects.filter(deadline__in=deadlines).order_by("pk")),
+        # A transfer keeps the candidate by id (the sender may no longer read them), not by a ForeignKey.
+        "transfers.transfer": list(Transfer.objects.filter(candidate_id_chosen=candidate.pk).order_by("pk")),
+        "transfers.transferredcandidate": list(
+            TransferredCandidate.objects.filter(candidate_ref=candidate.pk).order_by("pk")
+        ),
     }
 
 

@@ -324,7 +324,9 @@ def retention_apply(
 
 
 # Names of text columns that carry a person's details (anything else of that kind is a code or a choice).
-_PERSONAL_PARTS = ("name", "phone", "title", "organisation", "address", "postcode", "declarer_role", "subject")
+_PERSONAL_PARTS = (
+    "name", "phone", "title", "organisation", "address", "postcode", "declarer_role", "subject", "chosen_label",
+)  # fmt: skip
 # The two records whose dates stay as aggregate figures, at month precision.
 _MONTH_PRECISION = {"candidates.candidate", "assessments.result"}
 

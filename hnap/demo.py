@@ -126,6 +126,9 @@ def seed_demo() -> dict[str, int]:
     from partnership.demo import seed_partnership_demo
 
     created["national_standards_months"] = seed_partnership_demo()
+    from dataprotection.demo import seed_dataprotection_demo
+
+    created["breaches"] = seed_dataprotection_demo()
     return created
 
 

@@ -3,7 +3,8 @@ only through views that apply hnap.access.
 
 Keys come from the environment (HNAP_FILE_KEYS: "id:fernet-key,id:fernet-key", the first writes, every one
 reads), so a key can be rotated without downtime: put the new key first, re-encrypt in the background
-(`file_reencrypt`), then drop the old key. Files live under MEDIA_ROOT, which no URL serves.
+(`manage.py reencrypt_files --background`: dataprotection's batches of `file_reencrypt`), then drop the old key.
+Files live under MEDIA_ROOT, which no URL serves.
 """
 
 from __future__ import annotations

@@ -10,7 +10,9 @@ import zipfile
 import pytest
 from django.apps import apps
 from django.db import models
+from django.test.utils import isolate_apps
 
+from assessments.models import Assessment
 from dataprotection.factories import full_candidate
 from dataprotection.records import (
     EXPORTED_KINDS,
@@ -23,6 +25,7 @@ from dataprotection.records import (
 )
 from dataprotection.services import export_archive
 from hnap.models import RPA
+from transfers.models import Transfer, TransferredCandidate, TransferScope
 
 pytestmark = pytest.mark.django_db
 
@@ -39,12 +42,13 @@ def test_data1_every_model_with_a_path_to_candidate_is_exported_or_excluded_with
     assert "moderation.reviewpending" in linked and "appeals.reviewpanel" in linked
 
 
+@isolate_apps("dataprotection")  # the probe model stays out of the project's registry
 def test_data1_a_new_model_referring_to_a_candidate_is_found_and_exported_even_before_it_is_listed() -> None:
     """Given a model (not installed) with a ForeignKey to a booking, when paths are looked for, then one leads to the
     candidate, and export_kinds appends any discovered but unlisted model rather than dropping it."""
 
     class Probe(models.Model):
-        assessment = models.ForeignKey("assessments.Assessment", on_delete=models.CASCADE)
+        assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE)
 
         class Meta:
             app_label = "dataprotection"
@@ -57,12 +61,21 @@ def test_data1_a_new_model_referring_to_a_candidate_is_found_and_exported_even_b
     assert export_kinds()[: len(EXPORTED_KINDS)] == [k for k in EXPORTED_KINDS if k in candidate_linked_models()]
 
 
-def test_data1_the_archive_of_a_candidate_taken_through_the_whole_path_has_every_kind(rpa_a: RPA) -> None:
+def test_data1_the_archive_of_a_candidate_taken_through_the_whole_path_has_every_kind(rpa_a: RPA, rpa_b: RPA) -> None:
     """Given a candidate with registration, evidence, booking, file with documents and versions, result and letter,
     moderation, an appeal and an enquiry, when their archive is made, then it has at least one record of every kind,
     the files decrypted, the history, and a README naming each kind; another candidate's records are not in it."""
     candidate = full_candidate(rpa_a, last_name="Wholepath")
     other = full_candidate(rpa_a, first_name="Olive", last_name="Otherperson")
+    # The RPA received them by a transfer (RISK-1), which keeps them by id, not by a ForeignKey.
+    transfer = Transfer.objects.create(
+        rpa=rpa_b, to_rpa=rpa_a, scope=TransferScope.CANDIDATE, candidate_id_chosen=candidate.pk,
+        chosen_label="Sam Wholepath", reason="The RPA closed.",
+    )  # fmt: skip
+    TransferredCandidate.objects.create(
+        rpa=rpa_b, transfer=transfer, candidate_ref=candidate.pk, reference=candidate.reference,
+        full_name="Sam Wholepath", status="registered",
+    )  # fmt: skip
     held = candidate_records(candidate=candidate)
     content, counts = export_archive(held=held)
 
