@@ -422,6 +422,8 @@ def test_pay1_mod12_app2_the_result_is_hidden_until_paid_then_released_with_the_
 
     page = text(client.get(url))
     assert outcome not in page and "held until payment" in page  # PAY-1: never the outcome before release
+    appeal = reverse("appeal-make", args=[result.pk])
+    assert appeal not in page  # nothing to appeal against before the outcome is released (APP-1)
     assert candidate.rpa.appeals_procedure.splitlines()[0] in page  # APP-2
     assert client.get(letter).status_code == 404
     assert "held until payment" in text(client.get(reverse("candidate-detail", args=[candidate.pk])))
@@ -434,6 +436,7 @@ def test_pay1_mod12_app2_the_result_is_hidden_until_paid_then_released_with_the_
         assert fs.results_release_due() == 1
     page = text(client.get(url))
     assert outcome in page and letter in page and "through moderation" not in page
+    assert appeal in page and appeal not in text(admin_client.get(url))  # the candidate's own way to appeal (APP-1)
     download = client.get(letter)
     assert download.status_code == 200 and download.content.startswith(b"%PDF-")
     assert download["Content-Type"] == "application/pdf"
