@@ -14,6 +14,7 @@ from typing import Any
 
 import pghistory.models
 import pytest
+from django.apps import apps
 from django.contrib import admin
 from django.core.management import call_command
 from django.test import Client
@@ -183,7 +184,11 @@ def test_data1_there_is_no_route_to_edit_or_delete_history(
     # (The technical admin's own per-object "history" pages list its LogEntry, not this audit history.)
     routes = [r for r in walk(get_resolver()) if not r.startswith("admin/")]
     assert routes
-    assert not [r for r in routes if "history" in r.lower() or "pgh" in r.lower() or "event" in r.lower()]
+    # An audit event model is named <Model>Event (CandidateEvent); "events" alone is moderation's monthly event.
+    event_models = [m.__name__.lower() for m in apps.get_models() if issubclass(m, pghistory.models.Event)]
+    assert event_models
+    squashed = [(r, r.lower().replace("-", "").replace("_", "")) for r in routes]
+    assert not [r for r, flat in squashed if "history" in flat or "pgh" in flat or any(e in flat for e in event_models)]
     # The technical admin does not register the event models either.
     assert not [m for m in admin.site._registry if m._meta.app_label == "pghistory" or m.__name__.endswith("Event")]
 
