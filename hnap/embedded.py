@@ -27,7 +27,7 @@ from pathlib import Path
 
 # Raised whenever seed_demo (hnap/demo.py) grows, so that `make run` loads the new demo data into an existing
 # database (seed_demo creates only what is missing).
-DEMO_DATA_VERSION = 4
+DEMO_DATA_VERSION = 5
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
