@@ -14,6 +14,7 @@ from django.db.models import Count, QuerySet
 
 from assessments.file_parts import INSUFFICIENT
 from assessments.models import AssessmentFile, Assessor, FileVersion, Outcome
+from hnap.charts import BarChart, bar_chart
 from hnap.models import HLTAStandard, PreparationProvider
 from moderation.models import (
     AssessorFeedback,
@@ -258,56 +259,7 @@ def event_pops(*, event: ModerationEvent) -> QuerySet[PreparationProvider]:
     )
 
 
-# --- bar chart (MOD-11): drawn on the server as SVG, with the table beside it ---------------------------------
-
-
-@dataclass
-class Bar:
-    label: str
-    value: int
-    y: int
-    width: int
-    text_x: int
-
-
-@dataclass
-class BarChart:
-    """A horizontal bar chart's geometry, drawn by templates/moderation/reports/_bar_chart.html."""
-
-    ident: str  # the element id of the chart (its title and description hang off it)
-    title: str
-    description: str
-    bars: list[Bar]
-    width: int
-    height: int
-    label_width: int
-    bar_height: int
-    maximum: int
-
-
-def bar_chart(*, ident: str, title: str, rows: list[tuple[str, int]], unit: str) -> BarChart:
-    """Bars for (label, value) rows, scaled to the largest value; the description says every value in words, so a
-    screen reader hears the chart's data (the table beside it gives the same)."""
-    label_width, plot_width, bar_height, gap = 230, 360, 18, 8
-    maximum = max((value for _, value in rows), default=0)
-    bars = []
-    for index, (label, value) in enumerate(rows):
-        width = round(plot_width * value / maximum) if maximum else 0
-        bars.append(
-            Bar(label=label, value=value, y=index * (bar_height + gap), width=width, text_x=label_width + width + 6)
-        )
-    description = "; ".join(f"{label}: {value} {unit}" for label, value in rows) or "No data."
-    return BarChart(
-        ident=ident,
-        title=title,
-        description=description,
-        bars=bars,
-        width=label_width + plot_width + 60,
-        height=max(len(rows), 1) * (bar_height + gap),
-        label_width=label_width,
-        bar_height=bar_height,
-        maximum=maximum,
-    )
+# --- bar chart (MOD-11): drawn on the server as SVG by hnap.charts, with the table beside it ----------------------
 
 
 def trend_chart(*, trend: PopTrend, limit: int = 10) -> BarChart:
@@ -317,7 +269,8 @@ def trend_chart(*, trend: PopTrend, limit: int = 10) -> BarChart:
         ident=f"chart-{trend.pop_id}",
         title=f"{trend.pop_name}: standards weakly evidenced, by number of moderated files",
         rows=rows,
-        unit="files",
+        unit=" files",
+        empty_text="No standard was weakly evidenced.",
     )
 
 
