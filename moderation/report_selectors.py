@@ -152,13 +152,14 @@ class PopTrend:
 
 def trend_from_json(data: dict[str, Any]) -> PopTrend:
     """A trend as it was stored when sent (PoPTrendFeedback.trends), to show the PoP the table and chart it got."""
+    stored_standards = data.get("standards")
     return PopTrend(
         pop_id=0,
         pop_name=str(data.get("pop", "")),
         files=int(data.get("files", 0)),
         standards=[
             StandardTrend(number=int(n), title=str(title), weak=int(weak), percent=int(percent))
-            for n, title, weak, percent in (data.get("standards") if isinstance(data.get("standards"), list) else [])
+            for n, title, weak, percent in (stored_standards if isinstance(stored_standards, list) else [])
         ],
         documentation={str(k): int(v) for k, v in (data.get("documentation") or {}).items()},
         tasks_late=int(data.get("tasks_late", 0)),

@@ -16,7 +16,7 @@ class AssessorFeedbackSerializer(serializers.ModelSerializer):  # type: ignore[t
     rpa_name = serializers.CharField(source="rpa.name", read_only=True)
     assessor_name = serializers.CharField(source="assessor.user.full_name", read_only=True)
     sanction_label = serializers.CharField(source="get_sanction_display", read_only=True)
-    quality_action = serializers.PrimaryKeyRelatedField(read_only=True)
+    quality_action = serializers.PrimaryKeyRelatedField(read_only=True)  # type: ignore[var-annotated]
 
     class Meta:
         model = AssessorFeedback

@@ -150,7 +150,7 @@ class EventDetailSerializer(EventSerializer):
 
 class ReasonSerializer(serializers.Serializer):  # type: ignore[type-arg]
     code = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field, taken off the class by DRF's metaclass
 
 
 class StandardSerializer(serializers.Serializer):  # type: ignore[type-arg]

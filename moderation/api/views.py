@@ -108,7 +108,7 @@ class ModerationEventViewSet(ReadViewSet):
         return rows.order_by("-month", "rpa__name", "pk")
 
     def get_serializer_context(self) -> dict[str, Any]:
-        context = super().get_serializer_context()
+        context = dict(super().get_serializer_context())
         if self.action != "list" and self.kwargs.get("pk") is not None:
             context["draw"] = (
                 SampleDraw.objects.restrict(self.request.user, Action.VIEW)

@@ -76,7 +76,7 @@ class EventStandardsForm(GovukFormMixin, forms.Form):
 class CoverageAddForm(GovukFormMixin, forms.Form):
     """MOD-4: the proposed files to add to the sample (their reasons come from the proposal)."""
 
-    files = forms.MultipleChoiceField(
+    files = forms.MultipleChoiceField(  # type: ignore[assignment]  # a field, not Form.files (DjangoForm's uploads)
         label="Files to add to the sample",
         widget=GovukCheckboxes,
         template_name=CHECKBOXES_TEMPLATE,  # type: ignore[call-arg]
@@ -85,7 +85,7 @@ class CoverageAddForm(GovukFormMixin, forms.Form):
 
     def __init__(self, *args: Any, proposals: list[Any] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["files"].choices = [
+        self.fields["files"].choices = [  # type: ignore[attr-defined]
             (
                 str(p.file.pk),
                 f"{p.file.candidate.full_name}, assessed by {p.file.assessor.user.full_name}: {'; '.join(p.why)}",
@@ -148,7 +148,9 @@ class DecisionForm(GovukFormMixin, forms.Form):
             )
         # The judgements first, in the order of the standards, then the verdict.
         self.fields = {**judgement_fields, **self.fields}
-        self.fields["reassess_standards"].choices = [(s.number, f"Standard {s.number}") for s in self.standards]
+        self.fields["reassess_standards"].choices = [  # type: ignore[attr-defined]
+            (s.number, f"Standard {s.number}") for s in self.standards
+        ]
 
     def judgements(self) -> dict[str, dict[str, Any]]:
         """The judgements as the service takes them: standard number (as text) -> agree, note."""

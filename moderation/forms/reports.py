@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 
 from hnap.forms import RADIOS_TEMPLATE, GovukFormMixin, GovukRadios, radios
+from hnap.models import PreparationProvider
 from moderation.models import Sanction
 
 
@@ -80,7 +81,7 @@ class TrendsSendForm(GovukFormMixin, forms.Form):
 
     pop = forms.ModelChoiceField(
         label="Provider of preparation",
-        queryset=None,  # type: ignore[arg-type]
+        queryset=PreparationProvider.objects.none(),
         empty_label="Choose a PoP",
         error_messages={"required": "Choose the PoP to send the trends to.", "invalid_choice": "Choose a PoP."},
     )

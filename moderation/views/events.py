@@ -294,7 +294,7 @@ class EventStandardsView(EventActionView):
     """MOD-5: the standards the RPA chooses to moderate in every sampled file, besides those judged to have
     insufficient evidence and the nationally agreed ones; undecided files are recomputed."""
 
-    form_class = forms.EventStandardsForm
+    form_class = forms.EventStandardsForm  # type: ignore[assignment]
     title = "Standards the RPA moderates"
     submit_label = "Save the standards"
     explanation = (
