@@ -8,17 +8,16 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
-from django.views.generic import FormView
 
-from hnap.access import acting_rpa, role_allows, rpa_scope_ids
+from hnap.access import role_allows, rpa_scope_ids
 from hnap.forms import add_service_errors
-from hnap.models import RPA, User
+from hnap.models import User
 from hnap.roles import Action
-from hnap.tenant_views import TenantListView, TenantRecordFormView, TenantScopedMixin
+from hnap.tenant_views import TenantCreateView, TenantListView, TenantRecordFormView
 from moderation import report_selectors as selectors
 from moderation import services as core
 from moderation.forms import people as forms
@@ -36,44 +35,37 @@ def rpa_people(rpa_id: int) -> QuerySet[User]:
     )
 
 
-class CreateInRpaView(TenantScopedMixin, FormView):  # type: ignore[type-arg]
-    """A form that creates a record of the user's RPA through a service (the RPA comes from the membership, never
-    from the form); 403 when no role of theirs may add one."""
+class CreateInRpaView(TenantCreateView):
+    """A record of the user's RPA created through a service (hnap.tenant_views.TenantCreateView: the RPA comes from the
+    membership, 403 without the role's ADD, the saved record must be within the writer's scope); `perform` calls the
+    service, sets `self.object` and returns the success message, and the service's refusals re-display the form."""
 
-    action = Action.ADD
     title: str
     submit_label = "Save"
+    back_url_name: str
     renamed_errors: dict[str, str] = {}
 
-    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if request.user.is_authenticated and not role_allows(request.user, self.model, Action.ADD):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def acting_rpa(self) -> RPA:
-        chosen = acting_rpa(self.request.user, self.model, Action.ADD, self.request.GET.get("rpa"))
-        if chosen is None:
-            raise PermissionDenied
-        return cast(RPA, chosen)
-
-    def back_url(self) -> str:
-        raise NotImplementedError
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        kwargs.pop("instance", None)  # plain forms: the service writes the record
+        return kwargs
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context.update(title=self.title, submit_label=self.submit_label, back_url=self.back_url())
+        context.update(title=self.title, submit_label=self.submit_label, back_url=reverse(self.back_url_name))
         return context
 
-    def form_valid(self, form: Any) -> HttpResponse:
+    def save_form(self, form: Any) -> HttpResponse:
         try:
             message = self.perform(form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error, self.renamed_errors)
             return self.form_invalid(form)
         messages.success(self.request, message)
-        return HttpResponseRedirect(self.back_url())
+        return HttpResponseRedirect(reverse(self.back_url_name))
 
     def perform(self, data: dict[str, Any]) -> str:
+        """Call the service, keep its record in `self.object`; returns the success message."""
         raise NotImplementedError
 
 
@@ -112,13 +104,11 @@ class ModeratorNominateView(CreateInRpaView):
     """MOD-1: the RPA's administrators nominate an experienced assessor of its register as a moderator."""
 
     model = Moderator
-    form_class = forms.ModeratorNominateForm
+    form_class = forms.ModeratorNominateForm  # type: ignore[assignment]  # a plain form: the service writes
     template_name = "moderation/people/form.html"
     title = "Nominate a moderator"
     submit_label = "Nominate"
-
-    def back_url(self) -> str:
-        return reverse("moderation-moderator-list")
+    back_url_name = "moderation-moderator-list"
 
     def get_form_kwargs(self) -> dict[str, Any]:
         people = User.objects.filter(assessor_entries__rpa=self.acting_rpa(), is_active=True).exclude(
@@ -127,7 +117,7 @@ class ModeratorNominateView(CreateInRpaView):
         return super().get_form_kwargs() | {"people": people.distinct().order_by("full_name", "email")}
 
     def perform(self, data: dict[str, Any]) -> str:
-        moderator = core.moderator_nominate(
+        self.object = moderator = core.moderator_nominate(
             rpa=self.acting_rpa(),
             user=data["user"],
             acting_user=cast(User, self.request.user),
@@ -195,18 +185,16 @@ class PairingCreateView(CreateInRpaView):
     pairing must be confirmed."""
 
     model = PeerReviewPairing
-    form_class = forms.PairingForm
+    form_class = forms.PairingForm  # type: ignore[assignment]  # a plain form: the service writes
     template_name = "moderation/people/form.html"
     title = "Set a peer-review pairing"
     submit_label = "Set the pairing"
     renamed_errors = {"rpa": "reviewed", "reviewer_rpa": "reviewer"}
-
-    def back_url(self) -> str:
-        return reverse("moderation-pairing-list")
+    back_url_name = "moderation-pairing-list"
 
     def perform(self, data: dict[str, Any]) -> str:
         # The reviewed RPA is the record's tenant: the Partnership (every RPA in its scope) names it.
-        pairing = core.pairing_set(
+        self.object = pairing = core.pairing_set(
             rpa=data["reviewed"],
             reviewer_rpa=data["reviewer"],
             period_start=data["period_start"],
@@ -246,19 +234,17 @@ class NominationCreateView(CreateInRpaView):
     the Partnership's pairing)."""
 
     model = PeerReviewNomination
-    form_class = forms.NominationForm
+    form_class = forms.NominationForm  # type: ignore[assignment]  # a plain form: the service writes
     template_name = "moderation/people/form.html"
     title = "Name the peer reviewer for a month"
     submit_label = "Save the nomination"
-
-    def back_url(self) -> str:
-        return reverse("moderation-nomination-list")
+    back_url_name = "moderation-nomination-list"
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return super().get_form_kwargs() | {"people": rpa_people(self.acting_rpa().pk)}
 
     def perform(self, data: dict[str, Any]) -> str:
-        nomination = core.nomination_set(
+        self.object = nomination = core.nomination_set(
             rpa=self.acting_rpa(),
             month=data["month"],
             reviewer=data["reviewer"],
