@@ -19,6 +19,7 @@ from appeals.models import (
     Enquiry,
     EnquiryNature,
     EnquiryState,
+    Referral,
     ReviewPanel,
 )
 from hnap.models import RPA, Membership, User
@@ -240,3 +241,17 @@ def panel_for_member(*, user: Any) -> QuerySet[ReviewPanel]:
         .filter(Q(member_one=user) | Q(member_two=user))
         .select_related("referral__appeal", "rpa")
     )
+
+
+def appeal_referral(*, appeal: Appeal) -> tuple[Referral | None, ReviewPanel | None]:
+    """The appeal's referral to the Partnership and the panel convened for it, if any (read with the appeal, which the
+    viewer may already see)."""
+    referral = Referral.objects.filter(appeal=appeal).first()
+    if referral is None:
+        return None, None
+    panel = (
+        ReviewPanel.objects.filter(referral=referral)
+        .select_related("member_one", "member_two", "member_one_rpa", "member_two_rpa")
+        .first()
+    )
+    return referral, panel

@@ -22,7 +22,7 @@ from django.views.generic import TemplateView, View
 
 from appeals.forms import appeals as forms
 from appeals.models import Appeal, AppealState, Enquiry, MonitoringShare, PanelState, Referral, ReviewPanel
-from appeals.selectors import monitoring_figures, panel_for_member
+from appeals.selectors import appeal_referral, monitoring_figures, panel_for_member
 from appeals.services import (
     appeal_acknowledge,
     appeal_consider_by,
@@ -179,10 +179,7 @@ class AppealDetailView(TenantDetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         appeal, user = self.object, self.request.user
-        referral = Referral.objects.filter(appeal=appeal).first()
-        panel = ReviewPanel.objects.filter(referral=referral).select_related(
-            "member_one", "member_two", "member_one_rpa", "member_two_rpa"
-        ).first() if referral else None  # fmt: skip
+        referral, panel = appeal_referral(appeal=appeal)
         admin = holds_role(user, appeal.rpa_id, Role.RPA_ADMIN)
         context.update(
             appeal=appeal,
