@@ -172,7 +172,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A task taken by a worker that dies without acknowledging it (SIGKILL, power loss: reject_on_worker_lost only
+# covers a pool child dying under a live worker) stays in Redis' unacked set and is given to another worker once
+# it is this old. It must exceed the longest task (CELERY_TASK_TIME_LIMIT) and any countdown, or a running task
+# would be handed out twice; the fault tests shorten it to see the redelivery within the suite's budget.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("HNAP_CELERY_VISIBILITY_TIMEOUT", default=3600)}
 CELERY_TIMEZONE = TIME_ZONE
 
 REST_FRAMEWORK = {
@@ -181,7 +185,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "hnap.api.schema.RefusalsAutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
