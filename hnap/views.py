@@ -11,6 +11,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -181,6 +182,10 @@ class SignOutView(auth_views.LogoutView):
 
 def error_page(status: int, template: str) -> Any:
     def view(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+        if status == 500:
+            # Drawn without the request's context processors: they read the signed-in user, and with the database
+            # down that would fail again inside the error page (the visitor then got the server's bare error).
+            return HttpResponse(loader.render_to_string(template), status=status)
         return render(request, template, status=status)
 
     return view

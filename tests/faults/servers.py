@@ -116,6 +116,17 @@ class PrivatePostgres:
         )
         return result.stdout.strip()
 
+    def sessions(self, database: str, *, waiting_on_a_lock: bool = False) -> int:
+        """How many sessions are connected to `database` (only those waiting on a lock, if asked)."""
+        import psycopg
+
+        sql = "SELECT count(*) FROM pg_stat_activity WHERE datname = %s"
+        if waiting_on_a_lock:
+            sql += " AND wait_event_type = 'Lock'"
+        with psycopg.connect(host=str(self.socket_dir), dbname="postgres", user="postgres") as conn:
+            row = conn.execute(sql, [database]).fetchone()
+        return int(row[0]) if row else 0
+
     def copy_database(self, *, host: str, name: str, into: str) -> None:
         """Copy a database of another server (schema and data) into a new database here, with pg_dump."""
         self.psql(f'CREATE DATABASE "{into}"')
