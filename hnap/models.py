@@ -443,3 +443,20 @@ class ObjectGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} -> {self.content_type.model} {self.object_id}"
+
+
+class PendingTask(models.Model):
+    """A task a page asked for while the broker (Redis) was unreachable, published once it is back."""
+
+    name = models.CharField(max_length=200)
+    args = models.JSONField(default=list)
+    kwargs = models.JSONField(default=dict)
+    # Kept so that the id the page was given stays the task's id when it is finally published.
+    task_id = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.task_id}"

@@ -11,6 +11,7 @@ from hnap.audit import audit_source
 from hnap.deadlines import deadline_sweep as run_deadline_sweep
 from hnap.grants import grants_expire
 from hnap.health import beat_heartbeat_record
+from hnap.task_publishing import pending_tasks_publish as run_pending_tasks_publish
 
 
 @shared_task(name="hnap.tasks.beat_heartbeat", ignore_result=True)
@@ -26,3 +27,9 @@ def deadline_sweep() -> dict[str, Any]:
         expired = grants_expire()
         report = asdict(run_deadline_sweep())
     return {**report, "grants_expired": expired}
+
+
+@shared_task(name="hnap.tasks.pending_tasks_publish", ignore_result=True)
+def pending_tasks_publish() -> int:
+    """Publish the tasks pages asked for while Redis was unreachable (hnap/task_publishing.py)."""
+    return run_pending_tasks_publish()
