@@ -81,14 +81,24 @@ def _storage() -> FileSystemStorage:
     return FileSystemStorage(location=settings.MEDIA_ROOT, base_url=None)
 
 
+def upload_size_check(*, size: int | None) -> None:
+    """Refuse a file over MAX_UPLOAD_BYTES by the size Django counted while receiving it, before anyone reads it.
+
+    Every upload path (forms and API) calls this first: Django spools a large upload to a temporary file, so the
+    bytes reach memory only when read, and an oversized one never is."""
+    if size is not None and size > MAX_UPLOAD_BYTES:
+        raise ValidationError(
+            f"The selected file must be smaller than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB "
+            f"(it is {size / 1024 / 1024:.1f} MB).",
+            code="size",
+        )
+
+
 def upload_check(*, name: str, content: bytes) -> CheckedUpload:
     """Accept a PDF, JPEG or PNG of at most 10 MB whose name is plain and agrees with its content; else say why."""
     if len(content) == 0:
         raise ValidationError("The selected file is empty.", code="empty")
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise ValidationError(
-            f"The selected file must be smaller than 10 MB (it is {len(content) / 1024 / 1024:.1f} MB).", code="size"
-        )
+    upload_size_check(size=len(content))
     raw_name = name or ""
     if "\x00" in raw_name or ".." in raw_name or PurePosixPath(raw_name).name != PureWindowsPath(raw_name).name:
         raise ValidationError("The file name must not contain a folder path.", code="name")
@@ -114,8 +124,17 @@ def upload_check(*, name: str, content: bytes) -> CheckedUpload:
         _check_image(content)
     elif b"%%EOF" not in content[-2048:]:
         raise ValidationError("The selected PDF is incomplete or damaged. Save it again and upload it.", code="damaged")
-    safe = re.sub(r"[^A-Za-z0-9._ -]", "_", base)[:150]
+    safe = _display_name(base)
     return CheckedUpload(content=content, name=safe, content_type=mime, sha256=hashlib.sha256(content).hexdigest())
+
+
+def _display_name(base: str, limit: int = 150) -> str:
+    """The name shown for a stored file: plain characters only, and cut in its stem so the extension survives."""
+    safe = re.sub(r"[^A-Za-z0-9._ -]", "_", base)
+    if len(safe) <= limit:
+        return safe
+    suffix = PurePosixPath(safe).suffix
+    return safe[: limit - len(suffix)] + suffix
 
 
 def _check_image(content: bytes) -> None:
@@ -129,6 +148,9 @@ def _check_image(content: bytes) -> None:
             image.verify()
     except ValidationError:
         raise
+    except Image.DecompressionBombError as error:
+        # Pillow refuses a picture over twice its own pixel limit while opening it: a bomb, not a damaged file.
+        raise ValidationError("The selected image is too large in pixels.", code="size") from error
     except Exception as error:
         raise ValidationError("The selected image is damaged and cannot be opened.", code="damaged") from error
 

@@ -180,8 +180,15 @@ class SignOutView(auth_views.LogoutView):
     """Sign out (POST only)."""
 
 
+_API_ERRORS = {403: "You do not have permission to perform this action.", 404: "Not found.", 500: "Server error."}
+
+
 def error_page(status: int, template: str) -> Any:
     def view(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+        if request.path.startswith("/api/"):
+            # An API client asked (e.g. /api/v1/candidates/1.5/, which no route matches): it reads JSON, as the
+            # API's own errors are, not the GOV.UK page.
+            return JsonResponse({"detail": _API_ERRORS.get(status, "Error.")}, status=status)
         if status == 500:
             # Drawn without the request's context processors: they read the signed-in user, and with the database
             # down that would fail again inside the error page (the visitor then got the server's bare error).

@@ -60,6 +60,8 @@ class FileFilterSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
     def validate_month(self, value: str) -> date:
         year, month = value.split("-")
+        if int(year) < 1:  # the pattern allows 0000, which no date has
+            raise serializers.ValidationError("Enter a month as YYYY-MM, for example 2025-03.")
         return date(int(year), int(month), 1)
 
 

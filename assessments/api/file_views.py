@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import F
 from django.http import HttpResponse
@@ -43,7 +44,7 @@ from candidates.api.views import (
 )
 from hnap.access import holds_role
 from hnap.api.base import TenantReadOnlyViewSet, TenantViewSetMixin
-from hnap.files import MAX_UPLOAD_BYTES, file_delete, file_read_decrypted, private_attachment
+from hnap.files import MAX_UPLOAD_BYTES, file_delete, file_read_decrypted, private_attachment, upload_size_check
 from hnap.roles import Action, Role
 
 SUBMIT_REFUSED = OpenApiResponse(
@@ -209,16 +210,10 @@ class AssessmentFileViewSet(
         require_grant(request.user, TaskDocument, Action.ADD)
         values = parsed(s.DocumentUploadSerializer, request)
         upload = values.pop("upload")
-        # The size first, so a huge file is refused without being read into memory.
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise serializers.ValidationError(
-                {
-                    "upload": [
-                        f"The selected file must be smaller than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB "
-                        f"(it is {upload.size / 1024 / 1024:.1f} MB)."
-                    ]
-                }
-            )
+        try:
+            upload_size_check(size=upload.size)  # before it is read into memory
+        except DjangoValidationError as error:
+            raise serializers.ValidationError({"upload": error.messages}) from error
         with transaction.atomic():
             with service_errors():
                 document = file_services.task_document_upload(

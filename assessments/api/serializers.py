@@ -205,7 +205,7 @@ class AssessorDetailSerializer(AssessorListSerializer):
 
     training = serializers.SerializerMethodField()
     training_missing = serializers.SerializerMethodField()
-    first_solo_qa_at = serializers.DateTimeField(read_only=True)
+    first_solo_qa_at = serializers.DateTimeField(read_only=True, allow_null=True)
     first_solo_qa_note = serializers.CharField(read_only=True)
     cpd = serializers.SerializerMethodField()
     conflicts = serializers.SerializerMethodField()

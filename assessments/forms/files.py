@@ -14,6 +14,7 @@ from django import forms
 from assessments.file_parts import F0_FIELDS, JUDGEMENTS, TASK_NUMBERS, Meeting
 from assessments.forms.allocation import AssessorChoiceField
 from assessments.models import Assessor, DocumentKind, FileState, Outcome, PreparationQuality
+from hnap.files import upload_size_check
 from hnap.forms import CHECKBOXES_TEMPLATE, RADIOS_TEMPLATE, GovukCheckboxes, GovukFormMixin, GovukRadios
 from hnap.models import HLTAStandard
 
@@ -273,6 +274,11 @@ class DocumentUploadForm(GovukFormMixin, forms.Form):
         help_text="A PDF, JPEG or PNG file, smaller than 10 MB",
         error_messages={"required": "Select a file"},
     )
+
+    def clean_upload(self) -> Any:
+        upload = self.cleaned_data["upload"]
+        upload_size_check(size=upload.size)  # before it is read into memory; the service checks the content itself
+        return upload
 
 
 class DocumentIssueForm(GovukFormMixin, forms.Form):

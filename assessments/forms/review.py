@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 
 from assessments.models import DocumentKind, ScrutinyDecisionKind
-from hnap.files import MAX_UPLOAD_BYTES
+from hnap.files import upload_size_check
 from hnap.forms import RADIOS_TEMPLATE, GovukFormMixin, GovukRadios, radios
 
 
@@ -69,11 +69,7 @@ class TaskUploadForm(GovukFormMixin, forms.Form):
 
     def clean_upload(self) -> Any:
         upload = self.cleaned_data["upload"]
-        # Refused before it is read into memory; the service checks the content itself.
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                f"The selected file must be smaller than 10 MB (it is {upload.size / 1024 / 1024:.1f} MB)."
-            )
+        upload_size_check(size=upload.size)  # before it is read into memory; the service checks the content itself
         return upload
 
 

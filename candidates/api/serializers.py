@@ -33,6 +33,7 @@ from candidates.models import (
 from candidates.selectors import SORTS, candidate_checklist, declaration_current, level2_current, next_step
 from candidates.services import IMPORT_MAX_ROWS
 from hnap.access import memberships_of
+from hnap.api.schema import ErrorDetailSerializer  # noqa: F401  (the API's one error shape, re-exported for the views)
 from hnap.models import RPA, School
 from hnap.roles import Action, Role
 
@@ -419,9 +420,9 @@ class ImportRowErrorSerializer(serializers.Serializer):  # type: ignore[type-arg
 
 
 class ImportErrorsSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    """Every row's errors; nothing was created."""
+    """Every row's errors, or (without `rows`) the body's field errors; nothing was created."""
 
-    rows = ImportRowErrorSerializer(many=True)
+    rows = ImportRowErrorSerializer(many=True, required=False)
 
 
 # --- Level 2 evidence --------------------------------------------------------------------------------
@@ -578,9 +579,3 @@ class InvoiceSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     def get_paid(self, invoice: Invoice) -> bool:
         total = self.get_total_pence(invoice)
         return invoice.cancelled_at is None and total > 0 and self.get_received_pence(invoice) >= total
-
-
-class ErrorDetailSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    """A refusal that is not about the body's fields (403, 404)."""
-
-    detail = serializers.CharField()

@@ -44,7 +44,14 @@ from candidates.models import (
 from candidates.selectors import candidate_for_page, candidates_annotated, candidates_filtered
 from hnap.access import memberships_of, restrict, role_allows
 from hnap.api.base import TenantReadOnlyViewSet, TenantViewSetMixin
-from hnap.files import MAX_UPLOAD_BYTES, file_delete, file_read_decrypted, private_attachment, upload_check
+from hnap.files import (
+    MAX_UPLOAD_BYTES,
+    file_delete,
+    file_read_decrypted,
+    private_attachment,
+    upload_check,
+    upload_size_check,
+)
 from hnap.models import PreparationProvider, User
 from hnap.roles import Action, Role
 
@@ -271,17 +278,8 @@ class CandidateViewSet(TenantViewSetMixin, mixins.ListModelMixin, mixins.Retriev
         require_grant(request.user, Level2Evidence, Action.ADD)
         values = self.parsed(s.EvidenceUploadSerializer)
         file = values.pop("file")
-        # The size first, so a huge file is refused without being read into memory.
-        if file.size > MAX_UPLOAD_BYTES:
-            raise serializers.ValidationError(
-                {
-                    "file": [
-                        f"The selected file must be smaller than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB "
-                        f"(it is {file.size / 1024 / 1024:.1f} MB)."
-                    ]
-                }
-            )
         try:
+            upload_size_check(size=file.size)  # before it is read into memory
             upload = upload_check(name=file.name, content=file.read())
         except DjangoValidationError as error:
             raise serializers.ValidationError({"file": error.messages}) from error

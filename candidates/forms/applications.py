@@ -17,7 +17,7 @@ from candidates.models import (
     PreparationCourse,
     Subject,
 )
-from hnap.files import MAX_UPLOAD_BYTES, CheckedUpload, upload_check
+from hnap.files import CheckedUpload, upload_check, upload_size_check
 from hnap.forms import GovukFormMixin, radios
 from hnap.models import RPA, PreparationProvider, School
 
@@ -302,11 +302,7 @@ class EvidenceForm(FormErrorsMixin, GovukFormMixin, forms.Form):
 
     def clean_file(self) -> CheckedUpload:
         upload = self.cleaned_data["file"]
-        # The size first, so a huge file is refused without being read into memory.
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise ValidationError(
-                f"The selected file must be smaller than 10 MB (it is {upload.size / 1024 / 1024:.1f} MB)."
-            )
+        upload_size_check(size=upload.size)  # before it is read into memory
         return upload_check(name=upload.name, content=upload.read())
 
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 import pghistory
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.http import Http404
 from rest_framework import viewsets
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
 
 from hnap.access import acting_rpa, restrict, role_allows, tenant_rpa_ids
@@ -54,6 +55,12 @@ class TenantViewSetMixin:
         action = self.request_action()
         if self.kwargs.get("pk") is None and not role_allows(request.user, self.model, action):
             raise PermissionDenied("Your role does not include this.")
+        if self.kwargs.get("pk") is not None:
+            # The router takes any text as an id: one that cannot be an id names no record (404), not a crash.
+            try:
+                self.model._meta.pk.to_python(self.kwargs["pk"])  # type: ignore[union-attr]
+            except ValidationError:
+                raise NotFound from None
 
     def get_queryset(self) -> Any:
         return restrict(self.model._default_manager.all(), self.request.user, Action.VIEW)
