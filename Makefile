@@ -7,7 +7,7 @@ NODE_STAMP := node_modules/.installed-stamp
 CSS := static/build/hnap.css
 PYTEST_ARGS ?=
 
-.PHONY: bootstrap run test lint format bench migrate clean-var
+.PHONY: bootstrap run test lint format bench load migrate clean-var
 
 bootstrap: $(STAMP) $(CSS)
 
@@ -48,7 +48,14 @@ bench: bootstrap  ## benchmarks: medians and query counts; the national suite on
 	HNAP_TEST_DATABASE_NAME=$${HNAP_TEST_DATABASE_NAME:-test_hnap}_national \
 		$(BIN)/python -m hnap.embedded test -- tests/benchmarks/test_bench_national*.py -m bench -s -q --reuse-db $(PYTEST_ARGS)
 
+LOAD_SCALE ?= 1
+LOAD_USERS ?= 50
+LOAD_DURATION ?= 120
+load: bootstrap  ## load test: Locust, LOAD_USERS people for LOAD_DURATION s, gunicorn on seed_scale's dataset (LOAD_SCALE)
+	$(BIN)/python -m load.run --scale $(LOAD_SCALE) --users $(LOAD_USERS) --duration $(LOAD_DURATION)
+
 clean-var:  ## stop the embedded services and delete their data
 	-$(BIN)/python -m hnap.embedded stop --profile run
 	-$(BIN)/python -m hnap.embedded stop --profile test
+	-$(BIN)/python -m hnap.embedded stop --profile load
 	rm -rf var

@@ -8,7 +8,7 @@ This module is an explicit entry point, never imported by settings:
     python -m hnap.embedded stop           # stop the services of var/run
 
 With DATABASE_URL and REDIS_URL already set, it starts nothing and uses those servers.
-Data lives under ./var/<profile>/ (profile "run" for make run, "test" for make test).
+Data lives under ./var/<profile>/ (profile "run" for make run, "test" for make test, "load" for make load).
 """
 
 from __future__ import annotations
@@ -340,7 +340,7 @@ def main(argv: list[str] | None = None) -> int:
     test.set_defaults(func=command_test)
     for name, func in (("env", command_env), ("stop", command_stop)):
         command = sub.add_parser(name)
-        command.add_argument("--profile", default="run", choices=["run", "test"])
+        command.add_argument("--profile", default="run", choices=["run", "test", "load"])
         command.set_defaults(func=func)
     args = parser.parse_args(argv)
     if getattr(args, "pytest_args", None) and args.pytest_args[0] == "--":
