@@ -4,13 +4,15 @@ Run by `make load` (load/run.py), which starts gunicorn, a worker and beat on se
 person signs in through the real sign-in page with their password and, for staff, the current code of their
 authenticator (seed_scale gives the seeded people the demo TOTP keys of hnap.demo), then walks pages, following
 links it finds as a person clicks them. Writes: an assessor saves a file draft (the page's autosave), an RPA
-administrator books an assessment from the allocation page. A response is a failure when it is a 4xx/5xx or
+administrator moves a booked assessment to another week (the weekly cap, ASR-6, refuses a full one) and books
+candidates waiting for allocation when there are any. A response is a failure when it is a 4xx/5xx or
 when it sends a signed-in person back to the sign-in page.
 """
 
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import random
 import re
@@ -18,6 +20,7 @@ import sys
 import time
 from collections import defaultdict
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -57,6 +60,31 @@ def _load_accounts(**_: Any) -> None:
     connection.close()  # the load itself goes through HTTP only
     for role, emails in by_role.items():
         _accounts[role] = itertools.cycle(emails)
+
+
+# Signing in is slow on purpose (PBKDF2, the TOTP check): the pages' own figures are kept apart from it.
+_SIGN_IN_NAMES = {"sign-in page", "sign in", "two-factor page", "two-factor code"}
+_page_times: list[float] = []
+
+
+@events.request.add_listener
+def _page_time(name: str, response_time: float, exception: Exception | None, **_: Any) -> None:
+    if name not in _SIGN_IN_NAMES and exception is None:
+        _page_times.append(response_time)
+
+
+@events.quitting.add_listener
+def _write_page_figures(**_: Any) -> None:
+    target = os.environ.get("HNAP_LOAD_PAGES_FILE")
+    if not target or not _page_times:
+        return
+    times = sorted(_page_times)
+    figures = {
+        "requests": len(times),
+        "median": times[len(times) // 2],
+        "p95": times[min(len(times) - 1, int(len(times) * 0.95))],
+    }
+    Path(target).write_text(json.dumps(figures))
 
 
 def _link_ids(html: str, pattern: str) -> list[str]:
@@ -151,6 +179,26 @@ class RpaAdministrator(Person):
     @task(1)
     def dashboards(self) -> None:
         self.visit(random.choice(["/rpa-dashboard/", "/deadlines/", "/assessors/", "/change-reports/"]))
+
+    @task(2)
+    def move(self) -> None:
+        """Move a booked assessment to another week, from its page's link: ASR-6 refuses a full week."""
+        html = self.visit("/assessments/", name="/assessments/")
+        ids = _link_ids(html, r'href="/assessments/(\d+)/"')
+        if not ids:
+            return
+        pk = random.choice(ids)
+        detail = self.visit(f"/assessments/{pk}/", name="/assessments/<id>/")
+        if f'href="/assessments/{pk}/move/"' not in detail:
+            return
+        day = date.today() + timedelta(days=random.randint(7, 42))
+        day -= timedelta(days=max(0, day.weekday() - 4))  # a weekday
+        # 302: moved; 200: the page refused it and said why (the assessor's week is full...).
+        self.submit(
+            f"/assessments/{pk}/move/",
+            {"starts_at_date": day.isoformat(), "starts_at_time": "10:00"},
+            name="move assessment",
+        )
 
     @task(1)
     def allocate(self) -> None:
