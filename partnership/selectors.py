@@ -8,8 +8,8 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.contrib.postgres.fields import ArrayField
+from django.db.models import Count, DateTimeField, F, Func, IntegerField, Q, QuerySet, Value
 from django.utils import timezone
 
 from appeals.models import Appeal, AppealDecision, AppealState, Enquiry
@@ -162,8 +162,8 @@ class Figures:
     appeals_on_time: int = 0
 
     def add(self, other: Figures) -> None:
-        for item in fields(self):
-            setattr(self, item.name, getattr(self, item.name) + getattr(other, item.name))
+        for name in _FIGURE_NAMES:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
 
     @staticmethod
     def _share(part: int, whole: int) -> int | None:
@@ -192,6 +192,9 @@ class Figures:
     @property
     def appeals_on_time_share(self) -> int | None:
         return self._share(self.appeals_on_time, self.appeals_due)
+
+
+_FIGURE_NAMES = tuple(item.name for item in fields(Figures))  # read once: the dashboards add up hundreds of cells
 
 
 @dataclass(frozen=True)
@@ -300,8 +303,18 @@ MEASURES: tuple[Measure, ...] = (
 )
 
 
+class _MonthIndex(Func):
+    """The position of a moment among the months' first moments (PostgreSQL's width_bucket: 1 for the first month):
+    the same month as truncating the moment in London time, without converting every row's time zone (a third of
+    the dashboard's time over 30,000 rows)."""
+
+    function = "width_bucket"
+    output_field = IntegerField()
+
+
 def _grouped(measure: Measure, *, rpa_ids: list[int] | None, start: date, end: date, by: str) -> QuerySet[Any]:
-    """One GROUP BY query of one measure: by RPA and month, or by the assessor's or PoP's id."""
+    """One GROUP BY query of one measure: by RPA and month (a DateField's month itself, or a moment's position among
+    the months' first moments: `_MonthIndex`), or by the assessor's or PoP's id."""
     records = measure.records()
     if rpa_ids is not None:
         records = records.filter(rpa_id__in=rpa_ids)
@@ -311,7 +324,11 @@ def _grouped(measure: Measure, *, rpa_ids: list[int] | None, start: date, end: d
     else:
         records = records.filter(**{f"{measure.when}__gte": _aware(start), f"{measure.when}__lt": _aware(after)})
     if by == "month":
-        month = F(measure.when) if measure.month_field else TruncMonth(measure.when, tzinfo=LONDON)
+        if measure.month_field:
+            month: Any = F(measure.when)
+        else:
+            starts = [_aware(m) for m in months_between(start, end)]
+            month = _MonthIndex(F(measure.when), Value(starts, output_field=ArrayField(DateTimeField())))
         keys = ["rpa_id", "month"]
         records = records.annotate(month=month)
     else:
@@ -321,8 +338,9 @@ def _grouped(measure: Measure, *, rpa_ids: list[int] | None, start: date, end: d
     return records.order_by().values(*keys).annotate(**measure.counts())
 
 
-def _as_date(value: Any) -> date:
-    return timezone.localtime(value, LONDON).date() if isinstance(value, datetime) else value
+def _as_month(value: Any, months: list[date]) -> date:
+    """A grouped row's month: a DateField's month as it is, a `_MonthIndex` position (from 1) as its month."""
+    return months[value - 1] if isinstance(value, int) else value
 
 
 @dataclass
@@ -380,7 +398,7 @@ def dashboard(*, rpa_ids: list[int] | None, start: date, end: date) -> Dashboard
     result = Dashboard(start=start, end=end, months=months_between(start, end), rpas=names)
     for measure in MEASURES:
         for row in _grouped(measure, rpa_ids=rpa_ids, start=start, end=end, by="month"):
-            key = (row.pop("rpa_id"), _as_date(row.pop("month")))
+            key = (row.pop("rpa_id"), _as_month(row.pop("month"), result.months))
             figures = result.cells.setdefault(key, Figures())
             for name, value in row.items():
                 setattr(figures, name, getattr(figures, name) + value)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
+from datetime import date, datetime
 
 import pytest
 from django.db import connection
@@ -16,10 +17,12 @@ from django.urls import reverse
 
 from assessments.factories import AssessorFactory
 from assessments.models import Outcome
+from candidates.factories import CandidateFactory
 from candidates.models import Candidate
 from hnap.factories import PreparationProviderFactory, UserFactory
 from hnap.models import RPA, User
 from hnap.roles import Role
+from hnap.workdays import LONDON
 from moderation.models import Verdict
 from partnership.selectors import dashboard, drill_down, month_add
 from tests.support.partnership_data import activity, decided_appeal, enquiries, this_month
@@ -63,6 +66,26 @@ def test_part2_app5_the_dashboard_counts_each_rpa_and_month(rpa_a: RPA, rpa_b: R
     assert (b.appeals, b.appeals_due, b.appeals_on_time, b.appeals_on_time_share) == (1, 1, 0, 0)
     assert data.cell(rpa_a.pk, month_add(month, -1)).registrations == 0
     assert data.total.registrations == sum(f.registrations for _, f in data.by_rpa) >= 7
+
+
+def test_part2_a_moment_counts_in_its_month_in_london_time_at_the_months_edges(rpa_a: RPA) -> None:
+    """The month of a moment is its month in London (summer time included), as on the RPA's calendar: the dashboard
+    places moments by the months' first moments, not by converting each row."""
+    edges = [
+        datetime(2025, 1, 1, 0, 0, tzinfo=LONDON),  # January's first moment (GMT)
+        datetime(2025, 5, 31, 23, 30, tzinfo=LONDON),  # May in London (22:30 UTC)
+        datetime(2025, 6, 1, 0, 30, tzinfo=LONDON),  # June in London, 31 May 23:30 UTC
+        datetime(2025, 6, 30, 23, 59, tzinfo=LONDON),  # June's last minute
+        datetime(2025, 7, 1, 0, 0, tzinfo=LONDON),  # after the period
+        datetime(2024, 12, 31, 23, 59, tzinfo=LONDON),  # before the period
+    ]
+    for moment in edges:
+        candidate = CandidateFactory(rpa=rpa_a)
+        Candidate.objects.filter(pk=candidate.pk).update(registered_at=moment)
+    data = dashboard(rpa_ids=[rpa_a.pk], start=date(2025, 1, 1), end=date(2025, 6, 1))
+    counted = {month: data.cell(rpa_a.pk, month).registrations for month in data.months}
+    assert counted == {date(2025, m, 1): n for m, n in ((1, 1), (2, 0), (3, 0), (4, 0), (5, 1), (6, 2))}
+    assert data.total.registrations == 4
 
 
 def test_part2_the_period_filter_leaves_out_other_months(
