@@ -27,7 +27,7 @@ from hnap.models import RPA, Membership, PreparationProvider, Region, User
 from hnap.roles import PRIVILEGED_ROLES, Role
 
 # Raised whenever what seed_scale writes changes, so a kept benchmark database is seeded afresh.
-SEED_VERSION = 1
+SEED_VERSION = 2
 SCALE_DOMAIN = "scale.hnap.test"
 YEARS = 5
 # The first course of the five years starts this many days ago: the last courses' assessments then fall in the
@@ -312,21 +312,22 @@ WHERE a.id = s.assessor_id AND c.id = s.candidate_id AND c.reference LIKE %s
 # event or after, submitted, returned or accepted; before that, closed with a result.
 _FILES = """
 WITH s AS (
-    SELECT s.*, u.user_id AS assessor_user, p.now,
+    SELECT s.*, u.user_id AS assessor_user, p.now, p.content,
            CASE WHEN s.starts_at > p.now - interval '14 days' THEN 'draft'
                 WHEN s.starts_at + interval '5 days' >= p.open_month
                 THEN (ARRAY['submitted', 'accepted', 'returned', 'accepted'])[1 + s.id %% 4]
                 ELSE 'closed' END AS file_state
     FROM assessments_assessment s JOIN assessments_assessor u ON u.id = s.assessor_id
     JOIN candidates_candidate c ON c.id = s.candidate_id,
-    (SELECT %s::timestamptz AS now, %s::date::timestamp AS open_month) AS p
+    (SELECT %s::timestamptz AS now, %s::date::timestamp AS open_month, %s::jsonb AS content) AS p
     WHERE c.reference LIKE %s
 )
 INSERT INTO assessments_assessmentfile (
     rpa_id, assessment_id, candidate_id, assessor_id, owner_id, state, draft, draft_saved_at, version_count,
     recommended_outcome, first_submitted_at, submitted_at, cycle_month, resubmitted, is_reassessment, was_returned,
     flagged_difficult, flagged_principle, tasks_sent_at, tasks_on_time, created_at)
-SELECT s.rpa_id, s.id, s.candidate_id, s.assessor_id, s.assessor_user, s.file_state, '{}'::jsonb,
+SELECT s.rpa_id, s.id, s.candidate_id, s.assessor_id, s.assessor_user, s.file_state,
+       CASE WHEN s.file_state = 'draft' THEN '{}'::jsonb ELSE s.content END,
        CASE WHEN s.file_state = 'draft' AND s.starts_at < s.now THEN s.starts_at + interval '2 days' END,
        CASE WHEN s.file_state = 'draft' THEN 0 WHEN s.id %% 15 = 0 THEN 2 ELSE 1 END,
        CASE WHEN s.file_state = 'draft' THEN ''
@@ -638,8 +639,9 @@ def seed_scale(*, scale: float, seed: int, write: Callable[[str], None]) -> dict
         _execute(cursor, _ASSESSMENT_OWNERS, [candidate_like])
         this_month = today.replace(day=1)
         open_month = (this_month - timedelta(days=1)).replace(day=1)
-        files = _execute(cursor, _FILES, [now, open_month, candidate_like])
+        # A submitted file's draft holds what was submitted (as wide as in production, for the lists' sake).
         content = json.dumps(file_content_sample(standards=file_standard_numbers()))
+        files = _execute(cursor, _FILES, [now, open_month, content, candidate_like])
         versions = _execute(cursor, _VERSIONS, [content, candidate_like])
         scrutiny = _execute(cursor, _SCRUTINY, [candidate_like])
         results = _execute(cursor, _RESULTS, [candidate_like])

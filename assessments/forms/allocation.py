@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from assessments.models import AssessmentMode, AssessmentState, Assessor
 from candidates.models import Candidate
-from hnap.forms import RADIOS_TEMPLATE, GovukCheckboxes, GovukFormMixin, GovukRadios
+from hnap.forms import RADIOS_TEMPLATE, GovukCheckboxes, GovukFormMixin, GovukRadios, QuickSelect
 
 DATE_HINT = "For example, 2027-03-15"
 TIME_HINT = "24-hour clock, for example 09:30"
@@ -39,6 +39,8 @@ def _radios(label: str, *, required_message: str, help_text: str = "") -> forms.
 
 class AssessorChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     """A select of assessors by name and register."""
+
+    widget = QuickSelect
 
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.user.full_name} ({obj.rpa.name})"

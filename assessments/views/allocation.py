@@ -620,7 +620,12 @@ class AssessmentCalendarView(TenantListView):
                 .values_list("week_start", flat=True)
             )
         bookings: dict[date, list[Assessment]] = {monday: [] for monday in self.mondays}
+        # The link is reversed once for the page, not once per booking: an RPA's calendar of all its assessors
+        # holds hundreds of bookings at national size, and {% url %} per row was a third of the page's time.
+        marker = str(2**31 - 1)
+        detail = reverse("assessment-detail", args=[marker])
         for assessment in context["object_list"]:
+            assessment.detail_url = detail.replace(marker, str(assessment.pk))  # type: ignore[attr-defined]
             bookings[assessment.week_start].append(assessment)
         weeks = [
             {

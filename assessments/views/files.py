@@ -54,6 +54,7 @@ from candidates.views.review import is_rpa_admin_of
 from hnap.access import restrict
 from hnap.files import file_read_decrypted, private_attachment
 from hnap.forms import add_service_errors
+from hnap.paging import IdsFirstPaginator
 from hnap.roles import Action
 from hnap.tenant_views import TenantDetailView, TenantListView, TenantRecordFormView, TenantScopedMixin
 
@@ -91,6 +92,7 @@ class FileListView(TenantListView):
 
     model = AssessmentFile
     template_name = "assessments/files/file_list.html"
+    paginator_class = IdsFirstPaginator
 
     def get_queryset(self) -> Any:
         files = self.scoped()

@@ -9,7 +9,14 @@ from django import forms
 
 from candidates.models import CandidateStatus, FundingSource, PreparationCourse, RegionalCharge
 from candidates.selectors import SORTS
-from hnap.forms import CHECKBOXES_TEMPLATE, RADIOS_TEMPLATE, GovukCheckboxes, GovukFormMixin, GovukRadios
+from hnap.forms import (
+    CHECKBOXES_TEMPLATE,
+    RADIOS_TEMPLATE,
+    GovukCheckboxes,
+    GovukFormMixin,
+    GovukRadios,
+    QuickSelect,
+)
 from hnap.models import PreparationProvider
 
 
@@ -26,9 +33,15 @@ class CandidateFilterForm(GovukFormMixin, forms.Form):
 
     status = forms.ChoiceField(choices=[("", "Any status"), *CandidateStatus.choices], required=False)
     pop = forms.ModelChoiceField(
-        queryset=PreparationProvider.objects.none(), required=False, label="Provider of Preparation", empty_label="Any"
+        queryset=PreparationProvider.objects.none(),
+        required=False,
+        label="Provider of Preparation",
+        empty_label="Any",
+        widget=QuickSelect,
     )
-    course = forms.ModelChoiceField(queryset=PreparationCourse.objects.none(), required=False, empty_label="Any")
+    course = forms.ModelChoiceField(
+        queryset=PreparationCourse.objects.none(), required=False, empty_label="Any", widget=QuickSelect
+    )
     school = forms.CharField(required=False, max_length=100, label="School", help_text="URN or part of the name")
     q = forms.CharField(required=False, max_length=100, label="Name, reference or email")
     late = forms.BooleanField(required=False, label="Late registration only (REG-6)")

@@ -47,6 +47,7 @@ from hnap.access import holds_role, memberships_of, role_allows
 from hnap.files import file_read_decrypted, private_attachment
 from hnap.forms import add_service_errors
 from hnap.models import PreparationProvider, User
+from hnap.paging import IdsFirstPaginator
 from hnap.roles import Action, Role
 from hnap.selectors import national_fee_on
 from hnap.tenant_views import (
@@ -101,6 +102,7 @@ class CandidateListView(TenantListView):
     model = Candidate
     template_name = "candidates/candidate_list.html"
     paginate_by = 50
+    paginator_class = IdsFirstPaginator
 
     def get_queryset(self) -> Any:
         candidates = self.scoped()
@@ -179,6 +181,18 @@ class CandidateExportView(CandidateListView):
         "Paid (PAY-1)",
         "Started",
     ]
+    export_fields = [
+        "reference",
+        "first_name",
+        "last_name",
+        "status",
+        "created_at",
+        "school__name",
+        "school__urn",
+        "pop__name",
+        "course__name",
+        "course__first_session",
+    ]
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         # A plain response written row by row (not a streaming one): the test client and the isolation
@@ -190,7 +204,12 @@ class CandidateExportView(CandidateListView):
         response["Cache-Control"] = "private, no-store"
         writer = csv.writer(response)
         writer.writerow(self.columns)
-        for c in self.get_queryset().iterator(chunk_size=500):
+        # Only the columns written: a national RPA's export is ten thousand rows, and building its five full
+        # model instances a row (candidate, school, PoP, course, RPA) took most of a second more.
+        rows = (
+            self.get_queryset().select_related(None).select_related("school", "pop", "course").only(*self.export_fields)
+        )
+        for c in rows.iterator(chunk_size=2000):
             action, owner = next_step(status=c.status)
             row = [
                 c.reference,
