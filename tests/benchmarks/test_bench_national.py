@@ -95,7 +95,7 @@ def _selects(captured: CaptureQueriesContext) -> list[str]:
     for query in captured.captured_queries:
         sql = query["sql"].lstrip()
         if sql.upper().startswith("DECLARE"):
-            sql = re.sub(r"^DECLARE\s+\S+\s+.*?CURSOR\s+WITH(?:OUT)?\s+HOLD\s+FOR\s+", "", sql, flags=re.I | re.S)
+            sql = re.sub(r"^DECLARE\s+\S+\s+.*?CURSOR\s+(?:WITH(?:OUT)?\s+HOLD\s+)?FOR\s+", "", sql, flags=re.I | re.S)
         if sql.upper().startswith(("SELECT", "WITH")):
             reads.append(sql)
     return reads
