@@ -2,7 +2,8 @@
 
 Run by `make load` (load/run.py), which starts gunicorn, a worker and beat on seed_scale's dataset. Each simulated
 person signs in through the real sign-in page with their password and, for staff, the current code of their
-authenticator (seed_scale gives the seeded people the demo TOTP keys of hnap.demo), then walks pages, following
+authenticator (load/people.py gives each simulated person an account of their own, with the demo TOTP key of
+hnap.demo), then walks pages, following
 links it finds as a person clicks them. Writes: an assessor saves a file draft (the page's autosave), an RPA
 administrator moves a booked assessment to another week (the weekly cap, ASR-6, refuses a full one) and books
 candidates waiting for allocation when there are any. A response is a failure when it is a 4xx/5xx or
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import django
+from gevent.lock import Semaphore
 from locust import HttpUser, between, events, task
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -48,18 +50,24 @@ _accounts: dict[Role, Iterator[str]] = {}
 # replay (django-otp), so a second simulated session of that person takes the next step's code, as a person
 # would wait for the next code.
 _last_step: dict[str, int] = defaultdict(lambda: -1)
+_code_locks: dict[str, Semaphore] = defaultdict(Semaphore)
 
 
 @events.init.add_listener
 def _load_accounts(**_: Any) -> None:
-    by_role: dict[Role, list[str]] = defaultdict(list)
-    for sign_in in scale_sign_ins(list(RPA.objects.order_by("pk"))):
-        by_role[sign_in.role].append(sign_in.email)
+    """The accounts of load/people.py (one per simulated person), or the seeded sign-ins when run without it."""
+    people_file = os.environ.get("HNAP_LOAD_PEOPLE_FILE")
+    by_role: dict[str, list[str]] = defaultdict(list)
+    if people_file:
+        by_role.update(json.loads(Path(people_file).read_text()))
+    else:
+        for sign_in in scale_sign_ins(list(RPA.objects.order_by("pk"))):
+            by_role[sign_in.role.value].append(sign_in.email)
     from django.db import connection
 
     connection.close()  # the load itself goes through HTTP only
     for role, emails in by_role.items():
-        _accounts[role] = itertools.cycle(emails)
+        _accounts[Role(role)] = itertools.cycle(emails)
 
 
 # Signing in is slow on purpose (PBKDF2, the TOTP check): the pages' own figures are kept apart from it.
@@ -117,15 +125,20 @@ class Person(HttpUser):
     def two_factor(self) -> None:
         page = self.client.get(TWO_FACTOR, name="two-factor page")
         token = self.client.cookies.get("csrftoken", "")
-        step = max(int(time.time()) // STEP - 1, _last_step[self.email] + 1)
-        while step > int(time.time()) // STEP + 1:  # beyond the device's tolerance of one step: wait for it
-            time.sleep(1)
-        _last_step[self.email] = step
-        code = f"{hotp(bytes.fromhex(demo_totp_key(self.email)), step, digits=6):06d}"
-        data = {"token": code, "csrfmiddlewaretoken": token}
-        with self.client.post(TWO_FACTOR, data=data, name="two-factor code", catch_response=True) as r:
-            if r.status_code != 200 or r.url.endswith(TWO_FACTOR) or SIGN_IN in r.url:
-                r.failure(f"two-factor code refused for {self.email} ({r.status_code}, {page.status_code})")
+        # One code at a time per person, in step order: a code older than the last one accepted is a replay to
+        # django-otp, and a refused code throttles the device for the next attempts.
+        with _code_locks[self.email]:
+            # Never the previous step's code, though still accepted now: a request queued a few seconds on a busy
+            # server could reach the check after that step has left the device's tolerance.
+            step = max(int(time.time()) // STEP, _last_step[self.email] + 1)
+            while step > int(time.time()) // STEP + 1:  # beyond the device's tolerance of one step: wait for it
+                time.sleep(1)
+            _last_step[self.email] = step
+            code = f"{hotp(bytes.fromhex(demo_totp_key(self.email)), step, digits=6):06d}"
+            data = {"token": code, "csrfmiddlewaretoken": token}
+            with self.client.post(TWO_FACTOR, data=data, name="two-factor code", catch_response=True) as r:
+                if r.status_code != 200 or r.url.endswith(TWO_FACTOR) or SIGN_IN in r.url:
+                    r.failure(f"two-factor code refused for {self.email} ({r.status_code}, {page.status_code})")
 
     def visit(self, path: str, name: str | None = None) -> str:
         """GET a page as a signed-in person; a bounce to the sign-in page is a failure."""
@@ -257,12 +270,17 @@ class Assessor(Person):
 
     @task(2)
     def save_draft(self) -> None:
+        """Open a file and, when the page offers to complete it (the assessor's own draft), save a part's draft."""
         html = self.visit("/assessments/files/?state=draft", name="/assessments/files/?state=draft")
         ids = _link_ids(html, r'href="/assessments/files/(\d+)/"')
         if not ids:
             return
-        part = random.choice(["f0", "tasks", "f11"])
-        path = f"/assessments/files/{random.choice(ids)}/edit/?part={part}"
+        pk = random.choice(ids)
+        detail = self.visit(f"/assessments/files/{pk}/", name="/assessments/files/<id>/")
+        parts = sorted(set(re.findall(rf'href="(/assessments/files/{pk}/edit/\?part=[\w-]+)"', detail)))
+        if not parts:
+            return
+        path = random.choice(parts)
         page = self.client.get(path, name="/assessments/files/<id>/edit/")
         fields = form_fields(page.text)
         if not fields:

@@ -103,12 +103,15 @@ def _run(args: argparse.Namespace) -> tuple[dict[str, float], int]:
         "HNAP_PRIVATE_MEDIA_ROOT": str(LOAD_DIR / "private"),
         "LOG_LEVEL": "WARNING",
         "HNAP_LOAD_PAGES_FILE": str(LOAD_DIR / "pages.json"),
+        "HNAP_LOAD_PEOPLE_FILE": str(LOAD_DIR / "people.json"),
         "PYTHONUNBUFFERED": "1",
     }
     processes: list[subprocess.Popen[bytes]] = []
     try:
         _seed(env=env, scale=args.scale, seed=args.seed)
         workers = str(args.web_workers)
+        # One account per simulated person and role (load/people.py).
+        _python("-m", "load.people", str(args.users), str(LOAD_DIR / "people.json"), env=env, check=True)
         schedule = str(LOAD_DIR / "celerybeat-schedule")
         commands = {
             "web": [*("-m", "gunicorn", "hnap.wsgi:application", "--bind", f"127.0.0.1:{port}"), "--workers", workers],
