@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from candidates.models import Candidate
@@ -300,6 +300,8 @@ class Assessment(TenantOwnedModel):
         indexes = [
             models.Index(fields=["assessor", "week_start"], condition=Q(state="booked"), name="assessment_booked_week"),
             models.Index(fields=["rpa", "starts_at"]),
+            # The list's own order (issue 10): a page of 50 walks this index instead of sorting the RPA's rows.
+            models.Index(fields=["starts_at", "id"], name="assessment_list_order"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -375,6 +377,8 @@ class AssessmentFile(TenantOwnedModel):
         indexes = [
             models.Index(fields=["rpa", "cycle_month", "state"]),
             models.Index(fields=["assessor", "cycle_month"]),
+            # The list's own order (issue 10): a page of 50 walks this index instead of sorting the RPA's rows.
+            models.Index(F("submitted_at").desc(nulls_last=True), F("id").desc(), name="file_list_order"),
         ]
 
     def __str__(self) -> str:
@@ -465,6 +469,8 @@ class FileVersion(TenantOwnedModel):
     class Meta:
         ordering = ["file", "number"]
         constraints = [models.UniqueConstraint(fields=["file", "number"], name="file_version_number_unique")]
+        # The API's list order, newest first (issue 10): a page walks this index backwards.
+        indexes = [models.Index(fields=["submitted_at", "id"], name="file_version_list_order")]
 
     def __str__(self) -> str:
         return f"Version {self.number} of {self.file}"
@@ -568,7 +574,9 @@ class Result(TenantOwnedModel):
     class Meta:
         ordering = ["-confirmed_at", "-pk"]
         indexes = [
-            models.Index(fields=["released_at"], condition=Q(released_at__isnull=True), name="result_unreleased")
+            models.Index(fields=["released_at"], condition=Q(released_at__isnull=True), name="result_unreleased"),
+            # The list's own order (issue 10): a page of 50 walks this index instead of sorting the RPA's rows.
+            models.Index(fields=["confirmed_at", "id"], name="result_list_order"),
         ]
 
     def __str__(self) -> str:

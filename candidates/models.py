@@ -159,6 +159,8 @@ class Candidate(TenantOwnedModel):
             models.Index(fields=["pop", "status"]),
             models.Index(fields=["course"]),
             models.Index(fields=["rpa", "created_at"]),
+            # The list's own order (issue 10): a page of 50 walks this index instead of sorting the RPA's rows.
+            models.Index(fields=["last_name", "first_name", "id"], name="candidate_list_order"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(age_range_from__lte=models.F("age_range_to")), name="age_range_order"),
@@ -380,7 +382,11 @@ class Invoice(TenantOwnedModel):
 
     class Meta:
         ordering = ["-issued_on", "-pk"]
-        indexes = [models.Index(fields=["candidate"])]
+        indexes = [
+            models.Index(fields=["candidate"]),
+            # The list's own order (issue 10): a page of 50 walks this index instead of sorting the RPA's rows.
+            models.Index(fields=["issued_on", "id"], name="invoice_list_order"),
+        ]
 
     def __str__(self) -> str:
         return f"Invoice {self.number} for {self.candidate.full_name}"

@@ -363,6 +363,8 @@ class Deadline(TenantOwnedModel):
             models.Index(fields=["remind_at"], condition=Q(state="open"), name="deadline_open_remind"),
             models.Index(fields=["due_at"], condition=Q(state="open"), name="deadline_open_due"),
             models.Index(fields=["rpa", "state", "due_at"]),
+            # The list's own order (issue 10): a page of 50 walks this index instead of sorting the RPA's rows.
+            models.Index(fields=["due_at", "id"], name="deadline_list_order"),
             models.Index(fields=["content_type", "object_id"]),
         ]
         constraints = [
