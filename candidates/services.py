@@ -12,7 +12,7 @@ from uuid import uuid4
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -932,6 +932,7 @@ def candidates_import(
                 values["date_of_birth"] = date.fromisoformat(row["date_of_birth"])
             except ValueError:
                 problems.append("date of birth must be a date like 1985-04-12")
+        problems += _import_value_problems(row=row, values=values)
         email = row.get("email", "").lower()
         if email and email in seen_emails:
             problems.append(f"the same email address is on row {seen_emails[email]}")
@@ -976,6 +977,31 @@ def candidates_import(
 
 class _ImportRefused(Exception):
     """Rolls the whole import back when any row failed."""
+
+
+_IMPORT_AGES = range(0, 26)  # as the application form allows
+
+
+def _import_value_problems(*, row: dict[str, str], values: dict[str, Any]) -> list[str]:
+    """What in a row the database could not store as typed (a NUL character, a value longer than its column, an age
+    out of range or the wrong way round): found here, it is a row error instead of a failed import."""
+    problems = []
+    if any("\x00" in value for value in row.values()):
+        problems.append("the row contains a NUL character, which cannot be stored")
+    for name in IMPORT_COLUMNS:
+        try:
+            limit = getattr(Candidate._meta.get_field(name), "max_length", None)
+        except FieldDoesNotExist:
+            continue
+        if limit and len(row.get(name, "")) > limit:
+            problems.append(f"{name.replace('_', ' ')} must be at most {limit} characters")
+    ages = [values.get(name) for name in ("age_range_from", "age_range_to")]
+    for name, age in zip(("age range from", "age range to"), ages, strict=True):
+        if age is not None and age not in _IMPORT_AGES:
+            problems.append(f"{name} must be from {_IMPORT_AGES.start} to {_IMPORT_AGES.stop - 1}")
+    if None not in ages and all(age in _IMPORT_AGES for age in ages) and ages[0] > ages[1]:  # type: ignore[operator]
+        problems.append("age range from must not be more than age range to")
+    return problems
 
 
 # --- messages -----------------------------------------------------------------------------------------

@@ -218,3 +218,63 @@ def test_the_same_paths_accept_a_real_pdf(target: Target, private_media: Path) -
     assert response.status_code in (201, 302), response.content[:500]
     assert target.rows() == rows + 1
     assert len(files_under(private_media) - files) == 1
+
+
+# --- the cohort import (a CSV file on the page, CSV text in the API) ---------------------------------------------
+
+IMPORT_HEADER = "first_name,last_name,email,school_urn,job_title,age_range_from,age_range_to,funding_source\n"
+
+
+def cohort_row(urn: int, *, first_name: str = "Ann", age_from: str = "5") -> str:
+    return f"{first_name},Able,ann@example.org,{urn},Teaching assistant,{age_from},11,school\n"
+
+
+IMPORT_FILES: dict[str, Callable[[int], tuple[str, bytes]]] = {
+    # id: urn -> (file name, content); each must be refused with nothing created
+    "empty": lambda urn: ("cohort.csv", b""),
+    "oversized": lambda urn: ("cohort.csv", (IMPORT_HEADER + cohort_row(urn) * 20_000).encode()),
+    "exe-named-csv": lambda urn: ("cohort.csv", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\xff\xff" + bytes(300)),
+    "zip-named-csv": lambda urn: ("cohort.csv", zip_of({"xl/workbook.xml": bytes(1024 * 1024)})),
+    "html-named-csv": lambda urn: ("cohort.csv", b"<html><script>alert(1)</script></html>\n"),
+    "xlsx": lambda urn: ("cohort.xlsx", zip_of({"xl/workbook.xml": b"<workbook/>"})),
+    "nul-in-a-name": lambda urn: ("cohort.csv", (IMPORT_HEADER + cohort_row(urn, first_name="An\x00n")).encode()),
+    "very-long-name": lambda urn: ("cohort.csv", (IMPORT_HEADER + cohort_row(urn, first_name="A" * 5000)).encode()),
+    "huge-number": lambda urn: ("cohort.csv", (IMPORT_HEADER + cohort_row(urn, age_from="9" * 30)).encode()),
+    "double-extension": lambda urn: ("cohort.csv.exe", (IMPORT_HEADER + cohort_row(urn)).encode()),
+}
+
+
+@pytest.mark.parametrize("api", [False, True], ids=["import-page", "import-api"])
+def test_every_hostile_cohort_file_is_refused_and_nothing_is_imported(
+    api: bool,
+    client_for: Callable[[User], Client],
+    pop_user: User,  # noqa: F811
+    course_a: Any,  # noqa: F811
+    school_a: Any,  # noqa: F811
+) -> None:
+    from candidates.models import Candidate
+
+    client = client_for(pop_user)
+    problems = []
+    for case, build in IMPORT_FILES.items():
+        name, content = build(school_a.urn)
+        if api:
+            if not name.endswith(".csv"):
+                continue  # the API takes the text alone: there is no file name to refuse
+            try:
+                text = content.decode()
+            except UnicodeDecodeError:
+                continue  # nor bytes that are not text: they cannot even be sent as JSON
+            response = client.post(
+                "/api/v1/candidates/import/", {"course": course_a.pk, "csv": text}, content_type="application/json"
+            )
+            refused = response.status_code == 400
+        else:
+            upload = SimpleUploadedFile(name, content, "text/csv")
+            response = client.post(reverse("candidate-import"), {"course": course_a.pk, "file": upload})
+            refused = response.status_code == 200 and "govuk-error-summary" in response.content.decode()
+        if not refused:
+            problems.append(f"{case}: answered {response.status_code}")
+        if Candidate.objects.exists():
+            problems.append(f"{case}: a candidate was created")
+    assert not problems, "\n".join(problems)
