@@ -11,9 +11,11 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
+from guardian.models import UserObjectPermission
 from guardian.shortcuts import assign_perm, remove_perm
 
 from hnap.models import ObjectGrant
@@ -90,7 +92,9 @@ def grants_expire(*, now: datetime | None = None) -> int:
     return _revoke(_live(expires_at__lte=now), now)
 
 
-@transaction.atomic
+# No savepoint of its own: it is called per model from a service's transaction (a peer review's files, versions and
+# documents), and a failure here fails that whole transaction anyway.
+@transaction.atomic(savepoint=False)
 def grant_objects_access(
     *,
     user: Any,
@@ -106,10 +110,19 @@ def grant_objects_access(
         return []
     meta = objects[0]._meta
     codenames = [f"{Action(a)}_{meta.model_name}" for a in actions]
-    for codename in codenames:
-        # guardian assigns to a list of objects in bulk (its stubs name only one object)
-        assign_perm(f"{meta.app_label}.{codename}", user, list(objects))  # type: ignore[arg-type]
     content_type = ContentType.objects.get_for_model(objects[0])
+    # guardian's own rows, written in one INSERT per call: its bulk assignment first reads every permission the user
+    # (and their groups) already hold on the objects, two more queries and a Python check per object; a unique row per
+    # user, permission and object makes an existing one a conflict to skip instead.
+    permissions = Permission.objects.filter(content_type=content_type, codename__in=codenames)
+    UserObjectPermission.objects.bulk_create(
+        (
+            UserObjectPermission(user=user, permission=permission, content_type=content_type, object_pk=str(obj.pk))
+            for permission in permissions
+            for obj in objects
+        ),
+        ignore_conflicts=True,
+    )
     return ObjectGrant.objects.bulk_create(
         ObjectGrant(
             user=user,
@@ -128,8 +141,6 @@ def grant_objects_access(
 def grants_revoke_reason(*, reason: str, user_ids: Iterable[int]) -> int:
     """End every live grant made for `reason` to these users, in a fixed number of queries per model and permission
     (e.g. an event's peer review closes, PEER-4). A permission another live grant still gives is kept."""
-    from guardian.models import UserObjectPermission
-
     user_ids = list(user_ids)
     grants = list(ObjectGrant.objects.filter(revoked_at__isnull=True, reason=reason, user_id__in=user_ids))
     if not grants:

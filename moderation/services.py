@@ -507,12 +507,13 @@ def _peer_grant(
     from assessments.models import FileVersion, TaskDocument
 
     file_ids = [e.file_id for e in entries]
+    # Grants need the records' ids only: a file's draft and a version's content are the whole assessment file.
     groups: list[list[Any]] = [
         list(extra),
         list(entries),
-        list(AssessmentFile.objects.filter(pk__in=file_ids)),
-        list(FileVersion.objects.filter(file_id__in=file_ids)),
-        list(TaskDocument.objects.filter(file_id__in=file_ids, replaced_at__isnull=True)),
+        list(AssessmentFile.objects.filter(pk__in=file_ids).only("pk")),
+        list(FileVersion.objects.filter(file_id__in=file_ids).only("pk")),
+        list(TaskDocument.objects.filter(file_id__in=file_ids, replaced_at__isnull=True).only("pk")),
     ]
     reason = _peer_reason(event)
     for person in _peer_people(event):
