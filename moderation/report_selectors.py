@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Count, QuerySet
+from django.db.models.fields.json import KeyTransform
 
 from assessments.file_parts import INSUFFICIENT
 from assessments.models import AssessmentFile, Assessor, FileVersion, Outcome
@@ -203,16 +204,25 @@ def pop_trends(*, rpa_id: int, start: date, end: date, pop_ids: list[int] | None
     """MOD-11: by PoP, over the events of an RPA whose month is in [start, end]: the moderated files of its
     candidates, the standards weakly evidenced in them (most often first) and how the documentation was completed
     (the moderators' rating, written tasks sent late, files returned at scrutiny). Four queries."""
-    entries = SampleEntry.objects.filter(rpa_id=rpa_id, event__month__gte=start, event__month__lte=end).select_related(
-        "file__candidate__pop", "decision"
+    # A file's draft and a version's content hold the whole assessment file: only the submitted grid is read, so the
+    # draft is left behind and the grid is taken out of the content by the database.
+    entries = (
+        SampleEntry.objects.filter(rpa_id=rpa_id, event__month__gte=start, event__month__lte=end)
+        .select_related("file__candidate__pop", "decision")
+        .defer("file__draft")
     )
     if pop_ids is not None:
         entries = entries.filter(file__candidate__pop_id__in=pop_ids)
     rows = list(entries.order_by("pk"))
     file_ids = {entry.file_id for entry in rows}
-    grids: dict[int, dict[str, Any]] = {}
-    for version in FileVersion.objects.filter(file_id__in=file_ids).order_by("file_id", "-number").distinct("file_id"):
-        grids[version.file_id] = (version.content or {}).get("grid") or {}
+    latest = (
+        FileVersion.objects.filter(file_id__in=file_ids)
+        .order_by("file_id", "-number")
+        .distinct("file_id")
+        .annotate(grid=KeyTransform("grid", "content"))
+        .values_list("file_id", "grid")
+    )
+    grids: dict[int, dict[str, Any]] = {file_id: grid or {} for file_id, grid in latest}
     titles = dict(HLTAStandard.objects.filter(framework__is_default=True).values_list("number", "short_title"))
     by_pop: dict[int, PopTrend] = {}
     weak_counts: dict[int, Counter[int]] = defaultdict(Counter)
