@@ -5,10 +5,10 @@
 With DATABASE_URL and REDIS_URL set it uses those; otherwise it starts an embedded PostgreSQL and Redis of its
 own profile (var/load/) through hnap/embedded.py, as `make run` does, and stops them afterwards. The database is
 migrated and seeded once per scale (seed_scale's marker); later runs reuse it (the load's own writes, bookings and
-drafts, stay: the invariants must hold after any number of runs). Prints one LOAD line with requests per second,
-median and p95 latency and the error count, a second LOAD line with the pages' figures without the sign-ins,
-then one INVARIANT line per rule; exits 1 if there was any error or
-broken invariant.
+drafts, stay: the invariants must hold after any number of runs); its own embedded database is made afresh when it
+holds another scale's dataset, a database given by DATABASE_URL never is. Prints one LOAD line with requests per
+second, median and p95 latency and the error count, a second LOAD line with the pages' figures without the
+sign-ins, then one INVARIANT line per rule; exits 1 if there was any error or broken invariant.
 """
 
 from __future__ import annotations
@@ -23,9 +23,10 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
-from hnap.embedded import BASE_DIR, EmbeddedServices, _free_port
+from hnap.embedded import BASE_DIR, DATABASE_NAME, EmbeddedServices, _free_port
 
 LOAD_DIR = BASE_DIR / "var" / "load"
 
@@ -38,7 +39,7 @@ def _python(*args: str, env: dict[str, str], **kwargs: object) -> subprocess.Com
     return subprocess.run([sys.executable, *args], env=env, cwd=BASE_DIR, text=True, **kwargs)  # type: ignore[call-overload,no-any-return]
 
 
-def _seed(*, env: dict[str, str], scale: float, seed: int) -> None:
+def _seed(*, env: dict[str, str], scale: float, seed: int, own_database: Callable[[str], object] | None) -> None:
     """Migrate, and seed the national dataset unless this database already holds it at this scale."""
     _python("manage.py", "migrate", "--no-input", "-v", "0", env=env, check=True)
     probe = (
@@ -50,7 +51,13 @@ def _seed(*, env: dict[str, str], scale: float, seed: int) -> None:
     if same == "True":
         _log(f"the database already holds the dataset at scale {scale:g}: reused")
         return
-    if has_data == "True":
+    if has_data == "True" and own_database is not None:
+        # The load test's own embedded database, seeded at another scale or by an older seed_scale: made afresh.
+        _log("the load test's own database holds another dataset: recreating it")
+        own_database(f'DROP DATABASE "{DATABASE_NAME}" WITH (FORCE)')
+        own_database(f'CREATE DATABASE "{DATABASE_NAME}"')
+        _python("manage.py", "migrate", "--no-input", "-v", "0", env=env, check=True)
+    elif has_data == "True":
         raise SystemExit(
             "[load] this database holds other data than seed_scale's at this scale; use a fresh one "
             "(without DATABASE_URL: `rm -rf var/load`, the load test's own embedded servers)"
@@ -87,7 +94,7 @@ def _summary(stats_csv: Path) -> dict[str, float]:
     }
 
 
-def _run(args: argparse.Namespace) -> tuple[dict[str, float], int]:
+def _run(args: argparse.Namespace, own_database: Callable[[str], object] | None) -> tuple[dict[str, float], int]:
     """Start web, worker and beat, run Locust, stop them, check the invariants; return the figures and the check."""
     port = _free_port()
     env = {
@@ -108,7 +115,7 @@ def _run(args: argparse.Namespace) -> tuple[dict[str, float], int]:
     }
     processes: list[subprocess.Popen[bytes]] = []
     try:
-        _seed(env=env, scale=args.scale, seed=args.seed)
+        _seed(env=env, scale=args.scale, seed=args.seed, own_database=own_database)
         workers = str(args.web_workers)
         # One account per simulated person and role (load/people.py).
         _python("-m", "load.people", str(args.users), str(LOAD_DIR / "people.json"), env=env, check=True)
@@ -160,9 +167,15 @@ def main(argv: list[str] | None = None) -> int:
 
     LOAD_DIR.mkdir(parents=True, exist_ok=True)
     services = EmbeddedServices("load")
+    given = bool(os.environ.get("DATABASE_URL"))
     started = services.ensure_environment()
+    own_database = None
+    if not given:
+        import pgserver  # the embedded server of var/load (ensure_environment set XDG_RUNTIME_DIR for it)
+
+        own_database = pgserver.get_server(services.pgdata, cleanup_mode=None).psql
     try:
-        figures, checked = _run(args)
+        figures, checked = _run(args, own_database)
     finally:
         services.stop(started)
     print(
