@@ -57,9 +57,9 @@ def fault_postgres(django_db_setup: None, django_db_blocker: Any) -> Iterator[Pr
     """A private PostgreSQL holding a copy of this session's migrated test database as a template."""
     # Under /tmp itself: pytest's own temporary folders are closed to the user PostgreSQL runs as.
     server = PrivatePostgres(Path(tempfile.mkdtemp(prefix="hnap-faults-pg-")))
-    server.init()
-    server.start()
     try:
+        server.init()
+        server.start()
         shared = settings.DATABASES["default"]
         host = shared.get("OPTIONS", {}).get("host") or shared.get("HOST") or "localhost"
         # A copy of the migrated test database (seconds) instead of running every migration again (a minute).
