@@ -111,3 +111,31 @@ def test_mod3_mod7_the_sample_and_review_pending_lists_use_a_constant_number_of_
     many = count(admin_client, url)
     assert SampleEntry.objects.filter(event=event).count() == 12
     assert few == many, f"{url}: {few} queries for 3 sampled files but {many} for 12"
+
+
+def test_peer4_peer_review_grants_take_the_same_queries_for_any_number_of_files_and_skip_a_granted_one(
+    rpa_a: RPA,
+) -> None:
+    """PEER-4: the grants on an event's sampled records are written in bulk, a fixed number of queries whatever the
+    number of entries; granting an entry again (an entry added while the review is open) leaves one permission."""
+    from guardian.models import UserObjectPermission
+
+    from hnap.factories import UserFactory
+    from hnap.grants import grant_objects_access
+
+    reviewer = UserFactory()
+
+    def grant(entries: list[SampleEntry]) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            grant_objects_access(user=reviewer, objects=list(entries), reason="Peer review (test)")
+        return len(queries)
+
+    event = ModerationEventFactory(rpa=rpa_a)
+    add_entries(event, 2)
+    few = grant(list(SampleEntry.objects.filter(event=event)))
+    add_entries(event, 6)
+    entries = list(SampleEntry.objects.filter(event=event))
+    assert grant(entries) == few
+    held = UserObjectPermission.objects.filter(user=reviewer, permission__codename="view_sampleentry")
+    assert sorted(int(pk) for pk in held.values_list("object_pk", flat=True)) == sorted(e.pk for e in entries)
+    assert all(reviewer.has_perm("moderation.view_sampleentry", entry) for entry in entries)
