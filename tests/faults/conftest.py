@@ -18,7 +18,8 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections
 
-from tests.faults.servers import PrivatePostgres, PrivateRedis, Processes, free_port, wait_until
+from hnap.embedded import free_port
+from tests.faults.servers import PrivatePostgres, PrivateRedis, Processes, wait_until
 
 TEMPLATE = "faults_template"
 SECRET_KEY = settings.SECRET_KEY  # the web process signs sessions with the same key the test makes them with

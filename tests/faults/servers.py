@@ -11,7 +11,6 @@ import contextlib
 import os
 import pwd
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -21,18 +20,9 @@ from pathlib import Path
 
 from django.conf import settings
 
+from hnap.embedded import free_port, port_in_use
+
 ROOT = Path(settings.BASE_DIR)
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def port_open(port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
 def wait_until(condition: Callable[[], bool], *, what: str, timeout: float, explain: Callable[[], str] = str) -> None:
@@ -171,7 +161,7 @@ class PrivateRedis:
                 str(self.root / "redis.log"),
             ],
         )
-        wait_until(lambda: port_open(self.port), what="the private Redis", timeout=10)
+        wait_until(lambda: port_in_use(self.port), what="the private Redis", timeout=10)
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
