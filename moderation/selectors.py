@@ -311,6 +311,26 @@ def moderator_for(*, user: Any, rpa_id: int) -> Moderator | None:
     return Moderator.objects.filter(user_id=user.pk, rpa_id=rpa_id, active=True).first()
 
 
+def rpa_staff(*, rpa_id: int) -> QuerySet[User]:
+    """The active people who hold a staff role in the RPA (who may be named its peer reviewer or deputy, PEER-1)."""
+    return (
+        User.objects.filter(memberships__rpa_id=rpa_id, is_active=True)
+        .exclude(memberships__role="candidate")
+        .distinct()
+        .order_by("full_name", "email")
+    )
+
+
+def moderator_candidates(*, rpa: RPA) -> QuerySet[User]:
+    """MOD-1: the active people on the RPA's assessor register who are not yet its moderators, by name."""
+    return (
+        User.objects.filter(assessor_entries__rpa=rpa, is_active=True)
+        .exclude(moderator_entries__rpa=rpa)
+        .distinct()
+        .order_by("full_name", "email")
+    )
+
+
 def process_lacking_exclusions(*, user_ids: list[int]) -> dict[int, set[int]]:
     """MOD-8: candidate id -> the users (among `user_ids`) whose assessment of that candidate the moderators judged
     process-lacking: the full reassessment is by another assessor (one query)."""

@@ -9,7 +9,6 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
@@ -22,17 +21,7 @@ from moderation import report_selectors as selectors
 from moderation import services as core
 from moderation.forms import people as forms
 from moderation.models import Moderator, PeerReviewNomination, PeerReviewPairing
-from moderation.selectors import moderator_for
-
-
-def rpa_people(rpa_id: int) -> QuerySet[User]:
-    """The people who hold a role in the RPA (who may be named its peer reviewer or deputy, PEER-1)."""
-    return (
-        User.objects.filter(memberships__rpa_id=rpa_id, is_active=True)
-        .exclude(memberships__role="candidate")
-        .distinct()
-        .order_by("full_name", "email")
-    )
+from moderation.selectors import moderator_candidates, moderator_for, rpa_staff
 
 
 class CreateInRpaView(TenantCreateView):
@@ -111,10 +100,7 @@ class ModeratorNominateView(CreateInRpaView):
     back_url_name = "moderation-moderator-list"
 
     def get_form_kwargs(self) -> dict[str, Any]:
-        people = User.objects.filter(assessor_entries__rpa=self.acting_rpa(), is_active=True).exclude(
-            moderator_entries__rpa=self.acting_rpa()
-        )
-        return super().get_form_kwargs() | {"people": people.distinct().order_by("full_name", "email")}
+        return super().get_form_kwargs() | {"people": moderator_candidates(rpa=self.acting_rpa())}
 
     def perform(self, data: dict[str, Any]) -> str:
         self.object = moderator = core.moderator_nominate(
@@ -241,7 +227,7 @@ class NominationCreateView(CreateInRpaView):
     back_url_name = "moderation-nomination-list"
 
     def get_form_kwargs(self) -> dict[str, Any]:
-        return super().get_form_kwargs() | {"people": rpa_people(self.acting_rpa().pk)}
+        return super().get_form_kwargs() | {"people": rpa_staff(rpa_id=self.acting_rpa().pk)}
 
     def perform(self, data: dict[str, Any]) -> str:
         self.object = nomination = core.nomination_set(
