@@ -79,5 +79,10 @@ class HealthzMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path != "/healthz":
             return self.get_response(request)
-        report = health_check()
-        return JsonResponse(report, status=200 if report["ok"] else 503)
+        return health_response()
+
+
+def health_response() -> JsonResponse:
+    """The /healthz answer: the report as JSON, 503 when any part is down."""
+    report = health_check()
+    return JsonResponse(report, status=200 if report["ok"] else 503)
