@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from django.db import connection
 
+from assessments.models import WEEKLY_CAP
+
 
 @dataclass(frozen=True)
 class Invariant:
@@ -18,6 +20,7 @@ class Invariant:
     name: str
     rule: str
     violations_sql: str
+    params: tuple[int, ...] = ()
 
 
 INVARIANTS = [
@@ -26,7 +29,8 @@ INVARIANTS = [
         "ASR-6: no assessor has more than five booked assessments in a week, beyond those booked with a recorded "
         "reason to exceed the limit",
         "SELECT count(*) FROM (SELECT 1 FROM assessments_assessment WHERE state = 'booked' "
-        "GROUP BY assessor_id, week_start HAVING count(*) FILTER (WHERE cap_override_reason = '') > 5) AS over",
+        "GROUP BY assessor_id, week_start HAVING count(*) FILTER (WHERE cap_override_reason = '') > %s) AS over",
+        (WEEKLY_CAP,),
     ),
     Invariant(
         "assessment-tenant",
@@ -65,6 +69,6 @@ def invariants_check() -> dict[str, int]:
     results = {}
     with connection.cursor() as cursor:
         for invariant in INVARIANTS:
-            cursor.execute(invariant.violations_sql)
+            cursor.execute(invariant.violations_sql, invariant.params)
             results[invariant.name] = int(cursor.fetchone()[0])
     return results

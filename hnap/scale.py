@@ -745,16 +745,6 @@ def _name_of(sign_in: ScaleSignIn) -> str:
     return f"Scale {sign_in.role.label} {sign_in.rpa_slug}".strip()
 
 
-def weekly_cap_excess() -> int:
-    """How many (assessor, week) pairs hold more than five booked assessments (0 when the weekly cap holds)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM (SELECT 1 FROM assessments_assessment WHERE state = 'booked' "
-            "GROUP BY assessor_id, week_start HAVING count(*) > 5) AS over"
-        )
-        return int(cursor.fetchone()[0])
-
-
 def first_course_day(today: date) -> date:
     """The day the dataset's first course starts, for a run on `today`."""
     return today - timedelta(days=FIRST_COURSE_DAYS_AGO)

@@ -13,9 +13,10 @@ from django.test import Client
 from appeals.models import Appeal, Enquiry
 from assessments.models import Assessment, AssessmentFile, Assessor, FileVersion, Result
 from candidates.models import Candidate, PreparationCourse
+from hnap.invariants import invariants_check
 from hnap.models import RPA, Deadline, PreparationProvider, User
 from hnap.roles import Role
-from hnap.scale import ScaleSizes, scale_sign_ins, seed_marker, seed_marker_read, weekly_cap_excess
+from hnap.scale import ScaleSizes, scale_sign_ins, seed_marker, seed_marker_read
 from moderation.models import ModerationDecision, ModerationEvent, SampleEntry
 from tests.conftest import sign_in
 
@@ -74,7 +75,7 @@ def test_seed_scale_gives_every_rpa_every_kind_of_record(seeded: str) -> None:
 
 def test_seed_scale_holds_the_weekly_cap_and_files_have_their_versions(seeded: str) -> None:
     """ALL-3: no assessor has more than five bookings in a week; every submitted file has its versions."""
-    assert weekly_cap_excess() == 0
+    assert invariants_check()["weekly-cap"] == 0
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM assessments_assessmentfile f WHERE f.version_count <> "
@@ -126,4 +127,4 @@ def test_seed_scale_refuses_a_database_with_data(seeded: str) -> None:
     assert Candidate.objects.count() == before
     call_command("seed_scale", scale=SCALE, seed=8, force=True, stdout=StringIO())
     assert Candidate.objects.count() == 2 * before
-    assert weekly_cap_excess() == 0
+    assert invariants_check()["weekly-cap"] == 0
